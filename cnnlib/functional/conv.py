@@ -1,0 +1,178 @@
+"""2-D convolution (cross-correlation), forward and backward, vectorised.
+
+Shapes (NHWC, as Keras):
+
+- ``x``: ``(N, H, W, C_in)``
+- ``w``: ``(KH, KW, C_in, C_out)``
+- ``b``: ``(C_out,)``
+- ``out``: ``(N, H_out, W_out, C_out)`` with ``H_out`` and ``W_out`` from
+  :func:`cnnlib.conv_output_size`.
+
+The forward pass is im2col: every receptive field is copied into one row of a
+matrix, and a single matrix product with the reshaped kernel computes every
+output value at once. The backward pass reuses those rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from cnnlib._checks import as_float_array, check_ndim, pair
+from cnnlib.shapes import conv_output_shape, resolve_padding
+
+
+def check_conv_args(x, w, b, stride, padding):
+    """Validate and normalise the arguments of a convolution.
+
+    Returns ``x, w, b, (sh, sw), ((top, bottom), (left, right)), (H_out, W_out)``
+    with the arrays as floating point of one common dtype.
+    """
+    x = as_float_array(x, "x")
+    w = as_float_array(w, "w")
+    check_ndim(x, 4, "x", "(N, H, W, C_in)")
+    check_ndim(w, 4, "w", "(KH, KW, C_in, C_out)")
+    kh, kw, c_in, c_out = w.shape
+    if x.shape[3] != c_in:
+        raise ValueError(
+            f"channel mismatch: x has {x.shape[3]} channels (x.shape={x.shape}, last axis) "
+            f"but w expects C_in={c_in} (w.shape={w.shape}, third axis); "
+            f"expected w.shape[2] == {x.shape[3]}"
+        )
+    if 0 in w.shape:
+        raise ValueError(f"w must not have an empty axis; received w.shape={w.shape}")
+    if 0 in x.shape[1:]:
+        raise ValueError(f"x must not have an empty axis; received x.shape={x.shape}")
+    if b is None:
+        b = np.zeros(c_out, dtype=w.dtype)
+    b = as_float_array(b, "b")
+    if b.shape != (c_out,):
+        raise ValueError(
+            f"b must have one value per filter: expected shape ({c_out},) "
+            f"to match w.shape={w.shape}; received b.shape={b.shape}"
+        )
+    dtype = np.result_type(x.dtype, w.dtype, b.dtype)
+    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    stride = pair(stride, "stride")
+    pads = resolve_padding(padding, x.shape[1:3], (kh, kw), stride)
+    for axis, n, f, (before, after) in (
+        ("height", x.shape[1], kh, pads[0]),
+        ("width", x.shape[2], kw, pads[1]),
+    ):
+        if f > n + before + after:
+            raise ValueError(
+                f"the kernel is larger than the padded input along the {axis}: "
+                f"kernel {axis} {f} > input {axis} {n} + padding {before + after}; "
+                f"use a smaller kernel or more padding (x.shape={x.shape}, w.shape={w.shape}, "
+                f"padding={padding!r})"
+            )
+    out_hw = conv_output_shape(x.shape[1:3], (kh, kw), pads, stride)
+    return x, w, b, stride, pads, out_hw
+
+
+def pad_hw(x: np.ndarray, pads) -> np.ndarray:
+    """Add zeros around the height and width axes of an NHWC array."""
+    if pads == ((0, 0), (0, 0)):
+        return x
+    return np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+
+
+def im2col(xp: np.ndarray, kernel_hw, stride, out_hw) -> np.ndarray:
+    """Copy every receptive field of the padded input ``xp`` into one row.
+
+    Returns ``(N * H_out * W_out, KH * KW * C)``, each row ordered like
+    ``w.reshape(KH * KW * C, C_out)`` so that ``im2col(...) @ w2d`` is the
+    convolution.
+    """
+    kh, kw = kernel_hw
+    sh, sw = stride
+    ho, wo = out_hw
+    windows = sliding_window_view(xp, (kh, kw), axis=(1, 2))  # (N, H', W', C, KH, KW)
+    windows = windows[:, : (ho - 1) * sh + 1 : sh, : (wo - 1) * sw + 1 : sw]
+    n, c = xp.shape[0], xp.shape[3]
+    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(n * ho * wo, kh * kw * c)
+
+
+def conv2d_forward(x, w, b=None, stride=1, padding="valid"):
+    """Convolve a batch of images with a bank of filters.
+
+    As in every deep-learning framework, this is a cross-correlation: the
+    kernel is not flipped. ``out[n, i, j, k] = b[k] + sum over (u, v, c) of
+    x_padded[n, i*sh + u, j*sw + v, c] * w[u, v, c, k]``.
+
+    Parameters
+    ----------
+    x : array, shape (N, H, W, C_in)
+        Batch of images or feature maps.
+    w : array, shape (KH, KW, C_in, C_out)
+        One kernel of shape ``(KH, KW, C_in)`` for each of ``C_out`` filters.
+    b : array, shape (C_out,), optional
+        One bias per filter (zeros when ``None``).
+    stride : int or (int, int)
+        Step of the window along the height and the width.
+    padding : "valid", "same", int or (int, int)
+        "valid" adds no zeros; "same" adds the zeros that make
+        ``H_out = ceil(H / sh)`` (Keras/TensorFlow rule; the odd zero goes to the
+        bottom or right); an int ``p`` adds ``p`` zeros on every side.
+
+    Returns
+    -------
+    out : array, shape (N, H_out, W_out, C_out)
+        ``H_out = floor((H + 2p - KH) / sh) + 1``, from :func:`cnnlib.conv_output_size`.
+    cache : tuple
+        What :func:`conv2d_backward` needs.
+    """
+    x, w, b, stride, pads, out_hw = check_conv_args(x, w, b, stride, padding)
+    kh, kw, c_in, c_out = w.shape
+    cols = im2col(pad_hw(x, pads), (kh, kw), stride, out_hw)
+    out = cols @ w.reshape(kh * kw * c_in, c_out)
+    out += b
+    cache = (x.shape, w, stride, pads, out_hw, cols)
+    return out.reshape(x.shape[0], *out_hw, c_out), cache
+
+
+def conv2d_backward(dout, cache):
+    """Gradients of :func:`conv2d_forward` with respect to ``x``, ``w`` and ``b``.
+
+    Parameters
+    ----------
+    dout : array, shape (N, H_out, W_out, C_out)
+        Gradient of the loss with respect to the output.
+    cache : tuple
+        The cache returned by :func:`conv2d_forward`.
+
+    Returns
+    -------
+    dx : array, shape (N, H, W, C_in)
+        The output gradient spread back over every input pixel that each
+        window touched (a "full" convolution with the flipped kernel).
+    dw : array, shape (KH, KW, C_in, C_out)
+        Each window's pixels weighted by the output gradient there, summed
+        (a cross-correlation of the input with ``dout``).
+    db : array, shape (C_out,)
+        ``dout`` summed over the batch and every position.
+    """
+    x_shape, w, stride, pads, out_hw, cols = cache
+    kh, kw, c_in, c_out = w.shape
+    n, h, wd, _ = x_shape
+    ho, wo = out_hw
+    dout = np.asarray(dout, dtype=w.dtype)
+    expected = (n, ho, wo, c_out)
+    if dout.shape != expected:
+        raise ValueError(
+            f"dout must have the forward output's shape {expected}; received {dout.shape}"
+        )
+    d2 = dout.reshape(-1, c_out)
+    db = d2.sum(axis=0)
+    dw = (cols.T @ d2).reshape(kh, kw, c_in, c_out)
+    dcols = (d2 @ w.reshape(-1, c_out).T).reshape(n, ho, wo, kh, kw, c_in)
+    (top, bottom), (left, right) = pads
+    sh, sw = stride
+    dxp = np.zeros((n, h + top + bottom, wd + left + right, c_in), dtype=w.dtype)
+    for u in range(kh):  # a loop over the few kernel offsets, not over positions
+        for v in range(kw):
+            dxp[:, u : u + (ho - 1) * sh + 1 : sh, v : v + (wo - 1) * sw + 1 : sw] += dcols[
+                :, :, :, u, v
+            ]
+    dx = dxp[:, top : top + h, left : left + wd]
+    return dx, dw, db

@@ -1,0 +1,205 @@
+"""Convolution: vectorised against loops and SciPy, gradients, errors."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.signal import correlate2d
+
+import cnnlib as cl
+from cnnlib.functional import conv2d_backward, conv2d_forward
+from cnnlib.gradcheck import numerical_gradient_of_output, rel_error
+
+# (N, H, W, C_in, KH, KW, C_out, stride, padding)
+CASES = [
+    (1, 5, 5, 1, 3, 3, 1, 1, "valid"),
+    (2, 5, 5, 1, 3, 3, 1, 2, "valid"),
+    (1, 5, 5, 1, 3, 3, 1, 1, 1),
+    (2, 7, 6, 3, 3, 3, 4, 1, "same"),
+    (2, 7, 6, 3, 3, 3, 4, 2, "same"),  # "same" with stride > 1
+    (1, 8, 8, 2, 3, 3, 2, 2, "valid"),  # floor: (8 - 3) / 2 + 1 = 3.5
+    (3, 6, 9, 2, 2, 4, 3, (1, 2), (1, 0)),  # non-square kernel, stride, padding
+    (1, 9, 9, 1, 4, 4, 2, 3, "same"),  # even kernel: odd total padding
+    (2, 4, 4, 5, 1, 1, 3, 1, "valid"),  # 1x1 convolution
+    (1, 3, 3, 1, 3, 3, 1, 1, "valid"),  # kernel as large as the input
+]
+
+
+def random_case(rng, n, h, w, c_in, kh, kw, c_out, dtype=np.float64):
+    x = rng.standard_normal((n, h, w, c_in)).astype(dtype)
+    k = rng.standard_normal((kh, kw, c_in, c_out)).astype(dtype)
+    b = rng.standard_normal(c_out).astype(dtype)
+    return x, k, b
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_vectorised_equals_loops_on_table(case):
+    *sizes, stride, padding = case
+    x, w, b = random_case(np.random.default_rng(0), *sizes)
+    out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    expected = cl.loops.conv2d(x, w, b, stride=stride, padding=padding)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    ho, wo = cl.conv_output_shape(x.shape[1:3], w.shape[:2], padding, stride)
+    assert out.shape == (x.shape[0], ho, wo, w.shape[3])
+
+
+@st.composite
+def conv_problems(draw):
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    padding = draw(
+        st.one_of(
+            st.sampled_from(["valid", "same"]),
+            st.integers(0, 2),
+            st.tuples(st.integers(0, 2), st.integers(0, 2)),
+        )
+    )
+    stride = draw(st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3))))
+    h, w = draw(st.integers(kh, kh + 6)), draw(st.integers(kw, kw + 6))
+    sizes = (
+        draw(st.integers(1, 3)),
+        h,
+        w,
+        draw(st.integers(1, 3)),
+        kh,
+        kw,
+        draw(st.integers(1, 3)),
+    )
+    return sizes, stride, padding, draw(st.integers(0, 2**31))
+
+
+@given(conv_problems())
+def test_vectorised_equals_loops_on_generated_cases(problem):
+    sizes, stride, padding, seed = problem
+    x, w, b = random_case(np.random.default_rng(seed), *sizes)
+    out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    np.testing.assert_allclose(
+        out, cl.loops.conv2d(x, w, b, stride=stride, padding=padding), rtol=1e-10, atol=1e-10
+    )
+
+
+@pytest.mark.parametrize(("h", "w", "kh", "kw"), [(5, 5, 3, 3), (7, 4, 2, 3), (6, 6, 1, 4)])
+def test_2d_convenience_equals_scipy_correlate2d(h, w, kh, kw):
+    rng = np.random.default_rng(1)
+    image, kernel = rng.standard_normal((h, w)), rng.standard_normal((kh, kw))
+    np.testing.assert_allclose(cl.conv2d(image, kernel), correlate2d(image, kernel, mode="valid"))
+    padded = cl.conv2d(image, kernel, padding=(kh - 1, kw - 1))
+    np.testing.assert_allclose(padded, correlate2d(image, kernel, mode="full"))
+
+
+def test_worked_example_e1_stride_and_padding():
+    image = [[1, 0, 1, 0, 1], [1, 0, 0, 1, 1], [0, 1, 1, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 1, 0]]
+    kernel = [[0, 1, 0], [1, 0, -1], [0, 1, 0]]
+    np.testing.assert_array_equal(cl.conv2d(image, kernel), [[2, 1, -1], [-1, 1, 3], [2, 1, 1]])
+    np.testing.assert_array_equal(cl.conv2d(image, kernel, stride=2), [[2, -1], [2, 1]])
+    assert cl.conv2d(image, kernel, padding=1).shape == (5, 5)
+
+
+def test_convenience_shapes_and_bias():
+    rng = np.random.default_rng(2)
+    volume = rng.standard_normal((5, 5, 3))
+    assert cl.conv2d(volume, rng.standard_normal((3, 3, 3))).shape == (3, 3)
+    assert cl.conv2d(volume, rng.standard_normal((3, 3, 3, 2))).shape == (3, 3, 2)
+    batch = rng.standard_normal((4, 6, 6, 3))
+    assert cl.conv2d(batch, rng.standard_normal((3, 3, 3, 2)), padding="same").shape == (4, 6, 6, 2)
+    image = rng.standard_normal((4, 4))
+    kernel = rng.standard_normal((2, 2))
+    np.testing.assert_allclose(cl.conv2d(image, kernel, 1.5), cl.conv2d(image, kernel) + 1.5)
+
+
+def test_channel_sum_equals_sum_of_per_channel_maps():
+    rng = np.random.default_rng(3)
+    volume, kernel = rng.standard_normal((5, 5, 3)), rng.standard_normal((3, 3, 3))
+    per_channel = sum(cl.conv2d(volume[:, :, c], kernel[:, :, c]) for c in range(3))
+    np.testing.assert_allclose(cl.conv2d(volume, kernel), per_channel)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_gradients_match_numerical(case):
+    *sizes, stride, padding = case
+    rng = np.random.default_rng(4)
+    x, w, b = random_case(rng, *sizes)
+    out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    dout = rng.standard_normal(out.shape)
+    dx, dw, db = conv2d_backward(dout, cache)
+
+    def forward():
+        return conv2d_forward(x, w, b, stride=stride, padding=padding)[0]
+
+    for name, analytic, param in (("x", dx, x), ("w", dw, w), ("b", db, b)):
+        numeric = numerical_gradient_of_output(forward, param, dout)
+        assert analytic.shape == param.shape
+        assert rel_error(analytic, numeric) < 1e-7, name
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_is_kept(dtype):
+    x, w, b = random_case(np.random.default_rng(5), 2, 5, 5, 2, 3, 3, 3, dtype)
+    out, cache = conv2d_forward(x, w, b, stride=2, padding="same")
+    grads = conv2d_backward(np.ones_like(out), cache)
+    assert out.dtype == dtype
+    assert all(g.dtype == dtype for g in grads)
+
+
+def test_integer_input_becomes_float64():
+    assert cl.conv2d([[1, 2], [3, 4]], [[1]]).dtype == np.float64
+
+
+X = np.zeros((2, 5, 5, 3))
+W = np.zeros((3, 3, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"w": np.zeros((3, 3, 2, 4))}, ValueError, r"channel mismatch: x has 3 channels.*C_in=2"),
+        (
+            {"x": np.zeros((5, 5, 3))},
+            ValueError,
+            r"x must be a 4-D array of shape \(N, H, W, C_in\)",
+        ),
+        ({"w": np.zeros((3, 3, 3))}, ValueError, r"w must be a 4-D array.*received.*\(3, 3, 3\)"),
+        (
+            {"w": np.zeros((7, 3, 3, 4))},
+            ValueError,
+            r"kernel is larger than the padded input along the height",
+        ),
+        (
+            {"w": np.zeros((3, 9, 3, 4)), "padding": 1},
+            ValueError,
+            r"along the width: kernel width 9 > input width 5",
+        ),
+        (
+            {"b": np.zeros(3)},
+            ValueError,
+            r"b must have one value per filter: expected shape \(4,\).*\(3,\)",
+        ),
+        ({"stride": 0}, ValueError, r"stride must be a positive integer.*received stride=0"),
+        ({"stride": (1, -2)}, ValueError, r"stride\[1\] must be a positive integer.*-2"),
+        ({"stride": (1, 2, 3)}, ValueError, r"stride must be an int or a pair"),
+        ({"stride": 1.5}, TypeError, r"stride must be a positive integer; received 1.5"),
+        ({"padding": "full"}, ValueError, r"padding must be one of \['valid', 'same'\].*'full'"),
+        ({"padding": -1}, ValueError, r"padding must be a non-negative integer.*-1"),
+        ({"x": [["a"]]}, TypeError, r"x must be an array of numbers"),
+    ],
+)
+def test_bad_input_raises_clear_errors(kwargs, error, match):
+    args = {"x": X, "w": W, "b": None, "stride": 1, "padding": "valid"} | kwargs
+    with pytest.raises(error, match=match):
+        conv2d_forward(**args)
+    with pytest.raises(error, match=match):
+        cl.loops.conv2d(**args)
+
+
+def test_convenience_rejects_bad_shapes():
+    with pytest.raises(ValueError, match=r"x must be an image of shape \(H, W\)"):
+        cl.conv2d(np.zeros(5), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match=r"kernel must have shape"):
+        cl.conv2d(np.zeros((5, 5)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"channel mismatch"):
+        cl.conv2d(np.zeros((5, 5, 3)), np.zeros((3, 3)))
+
+
+def test_backward_checks_dout_shape():
+    _, cache = conv2d_forward(X, W)
+    with pytest.raises(ValueError, match=r"dout must have the forward output's shape"):
+        conv2d_backward(np.zeros((1, 1, 1, 1)), cache)

@@ -1,0 +1,72 @@
+"""The output-size formula and padding rules, as a table of cases."""
+
+import math
+
+import pytest
+
+import cnnlib as cl
+from cnnlib.shapes import same_padding
+
+
+@pytest.mark.parametrize(
+    ("n", "f", "padding", "stride", "expected"),
+    [
+        (5, 3, 0, 1, 3),  # the 5x5 example with a 3x3 kernel
+        (5, 3, 0, 2, 2),  # stride 2
+        (5, 3, 1, 1, 5),  # one pixel of padding keeps the size
+        (6, 3, 0, 1, 4),
+        (6, 3, 1, 1, 6),
+        (8, 3, 0, 2, 3),  # (8 - 3) / 2 + 1 = 3.5 rounds down
+        (32, 3, 1, 1, 32),
+        (28, 3, 0, 1, 26),
+        (7, 7, 0, 1, 1),
+        (5, 3, "valid", 1, 3),
+        (5, 3, "same", 1, 5),
+        (5, 3, "same", 2, 3),  # ceil(5 / 2)
+        (32, 3, "same", 2, 16),
+        (6, 2, (0, 1), 2, 3),
+    ],
+)
+def test_conv_output_size_table(n, f, padding, stride, expected):
+    assert cl.conv_output_size(n, f, padding=padding, stride=stride) == expected
+
+
+@pytest.mark.parametrize("n", range(1, 30))
+@pytest.mark.parametrize("f", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("s", [1, 2, 3])
+def test_same_padding_gives_ceil(n, f, s):
+    before, after = same_padding(n, f, s)
+    assert after - before in (0, 1)
+    assert cl.conv_output_size(n, f, padding="same", stride=s) == math.ceil(n / s)
+
+
+@pytest.mark.parametrize(
+    ("n", "f", "s", "expected"),
+    [(5, 2, 2, 3), (4, 2, 2, 2), (5, 3, 2, 2), (6, 3, 2, 3), (5, 1, 3, 2), (7, 3, 3, 3)],
+)
+def test_ceil_mode_keeps_only_windows_that_start_inside(n, f, s, expected):
+    out = cl.conv_output_size(n, f, stride=s, ceil_mode=True)
+    assert out == expected
+    assert (out - 1) * s < n
+
+
+def test_output_shape_per_axis():
+    assert cl.conv_output_shape((7, 9), (3, 5), padding=(1, 0), stride=(2, 1)) == (4, 5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"n": 0, "f": 3}, ValueError, r"n must be a positive integer.*received n=0"),
+        ({"n": 5, "f": 0}, ValueError, r"f must be a positive integer.*received f=0"),
+        ({"n": 5, "f": 3, "stride": 0}, ValueError, r"stride .*received stride=0"),
+        ({"n": 5, "f": 3, "padding": -1}, ValueError, r"padding .*received padding=-1"),
+        ({"n": 5, "f": 3, "padding": "full"}, ValueError, r"\['valid', 'same'\].*'full'"),
+        ({"n": 3, "f": 5}, ValueError, r"window is larger than the padded input: f=5"),
+        ({"n": 5.0, "f": 3}, TypeError, r"n must be a positive integer; received 5.0"),
+        ({"n": 5, "f": 3, "stride": True}, TypeError, r"stride must be a positive integer"),
+    ],
+)
+def test_conv_output_size_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        cl.conv_output_size(**kwargs)
