@@ -9,7 +9,7 @@ The chapters of the book import it as ``import cnnlib as cl``.
 """
 
 from cnnlib import functional, gradcheck, loops
-from cnnlib.ops import conv2d
+from cnnlib.ops import conv2d, global_avg_pool, global_max_pool, pool2d
 from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
 
 __version__ = "0.1.0"
@@ -19,7 +19,10 @@ __all__ = [
     "conv_output_shape",
     "conv_output_size",
     "functional",
+    "global_avg_pool",
+    "global_max_pool",
     "gradcheck",
     "loops",
+    "pool2d",
     "same_padding",
 ]
