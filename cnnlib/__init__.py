@@ -9,20 +9,47 @@ The chapters of the book import it as ``import cnnlib as cl``.
 """
 
 from cnnlib import functional, gradcheck, loops
-from cnnlib.ops import conv2d, global_avg_pool, global_max_pool, pool2d
+from cnnlib.ops import (
+    activation_derivative,
+    conv2d,
+    elu,
+    global_avg_pool,
+    global_max_pool,
+    leaky_relu,
+    pool2d,
+    radial_basis,
+    relu,
+    selu,
+    sigmoid,
+    softmax,
+    softplus,
+    swish,
+    tanh,
+)
 from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "activation_derivative",
     "conv2d",
     "conv_output_shape",
     "conv_output_size",
+    "elu",
     "functional",
     "global_avg_pool",
     "global_max_pool",
     "gradcheck",
+    "leaky_relu",
     "loops",
     "pool2d",
+    "radial_basis",
+    "relu",
     "same_padding",
+    "selu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "swish",
+    "tanh",
 ]

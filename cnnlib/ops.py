@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib._checks import as_float_array
+from cnnlib.functional import activations as act
+from cnnlib.functional.activations import radial_basis
 from cnnlib.functional.conv import conv2d_forward
 from cnnlib.functional.pooling import (
     global_avg_pool_forward,
@@ -135,3 +137,101 @@ def global_avg_pool(x):
 def unbatch_global(out, ndim):
     """Drop the batch (and channel) axes that :func:`as_batch` added."""
     return out if ndim == 4 else (out[0, 0] if ndim == 2 else out[0])
+
+
+def relu(x):
+    """ReLU, ``max(0, x)``, element-wise; the result has the shape of ``x``.
+
+    >>> relu([[2, 1, -1], [-1, 1, 3], [2, 1, -5]])
+    array([[2., 1., 0.],
+           [0., 1., 3.],
+           [2., 1., 0.]])
+    """
+    return act.relu_forward(x)[0]
+
+
+def leaky_relu(x, slope=0.1):
+    """Leaky ReLU, ``x`` for ``x > 0`` and ``slope * x`` otherwise (the seeds' ``max(0.1x, x)``).
+
+    >>> leaky_relu([-10, 0, 5])
+    array([-1.,  0.,  5.])
+    """
+    return act.leaky_relu_forward(x, slope)[0]
+
+
+def sigmoid(x):
+    """Logistic sigmoid, ``1 / (1 + exp(-x))``, element-wise."""
+    return act.sigmoid_forward(x)[0]
+
+
+def tanh(x):
+    """Hyperbolic tangent, element-wise."""
+    return act.tanh_forward(x)[0]
+
+
+def elu(x, alpha=1.0):
+    """ELU, ``x`` for ``x > 0`` and ``alpha (exp(x) - 1)`` otherwise, element-wise."""
+    return act.elu_forward(x, alpha)[0]
+
+
+def selu(x):
+    """SELU, ``SELU_SCALE * elu(x, SELU_ALPHA)``, element-wise."""
+    return act.selu_forward(x)[0]
+
+
+def softplus(x):
+    """Softplus, ``ln(1 + exp(x))``, element-wise."""
+    return act.softplus_forward(x)[0]
+
+
+def swish(x):
+    """Swish (SiLU), ``x * sigmoid(x)``, element-wise."""
+    return act.swish_forward(x)[0]
+
+
+def softmax(x):
+    """Softmax along the last axis: ``(..., K)`` scores give ``(..., K)`` probabilities.
+
+    >>> softmax([0.0, np.log(3.0)])
+    array([0.25, 0.75])
+    """
+    return act.softmax_forward(x)[0]
+
+
+def activation_derivative(name, x, **options):
+    """The derivative of an element-wise activation at every point of ``x``.
+
+    ``name`` is a key of :data:`cnnlib.functional.ACTIVATIONS` other than
+    "softmax" (whose derivative is a matrix per row); ``options`` go to the
+    forward function (``slope`` or ``alpha``). Handy for plotting.
+
+    >>> activation_derivative("leaky_relu", [-2.0, 3.0])
+    array([0.1, 1. ])
+    """
+    if name == "softmax":
+        raise ValueError(
+            "softmax has no element-wise derivative (each output depends on every "
+            "input of its row); use cnnlib.functional.softmax_backward"
+        )
+    forward, backward = act.get_activation(name)
+    out, cache = forward(x, **options)
+    return backward(np.ones_like(out), cache)
+
+
+__all__ = [
+    "activation_derivative",
+    "conv2d",
+    "elu",
+    "global_avg_pool",
+    "global_max_pool",
+    "leaky_relu",
+    "pool2d",
+    "radial_basis",
+    "relu",
+    "selu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "swish",
+    "tanh",
+]

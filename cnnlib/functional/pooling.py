@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_ndim, pair
+from cnnlib._checks import as_float_array, check_dout, check_ndim, pair
 from cnnlib.shapes import conv_output_shape
 
 POOL_MODES = ("max", "min", "avg")
@@ -137,11 +137,7 @@ def pool2d_backward(dout, cache):
         contributions add up.
     """
     x_shape, xp, out, pool, stride, mode, count = cache
-    dout = np.asarray(dout, dtype=out.dtype)
-    if dout.shape != out.shape:
-        raise ValueError(
-            f"dout must have the forward output's shape {out.shape}; received {dout.shape}"
-        )
+    dout = check_dout(dout, out.shape, out.dtype)
     dxp = np.zeros_like(xp)
     overlapping = stride[0] < pool[0] or stride[1] < pool[1]
     if mode == "avg":
@@ -198,7 +194,7 @@ def global_max_pool_backward(dout, cache):
     dx : array, shape (N, H, W, C)
     """
     x_shape, dtype, first = cache
-    dout = check_global_dout(dout, x_shape, dtype)
+    dout = check_dout(dout, (x_shape[0], x_shape[3]), dtype)
     dflat = np.zeros((x_shape[0], x_shape[1] * x_shape[2], x_shape[3]), dtype=dtype)
     np.put_along_axis(dflat, first, dout[:, None, :], axis=1)
     return dflat.reshape(x_shape)
@@ -237,17 +233,6 @@ def global_avg_pool_backward(dout, cache):
     dx : array, shape (N, H, W, C)
     """
     x_shape, dtype = cache
-    dout = check_global_dout(dout, x_shape, dtype)
+    dout = check_dout(dout, (x_shape[0], x_shape[3]), dtype)
     share = dout / (x_shape[1] * x_shape[2])
     return np.broadcast_to(share[:, None, None, :], x_shape).copy()
-
-
-def check_global_dout(dout, x_shape, dtype):
-    """Return ``dout`` as an array of shape ``(N, C)``, raising otherwise."""
-    dout = np.asarray(dout, dtype=dtype)
-    expected = (x_shape[0], x_shape[3])
-    if dout.shape != expected:
-        raise ValueError(
-            f"dout must have the forward output's shape {expected}; received {dout.shape}"
-        )
-    return dout
