@@ -2,6 +2,8 @@
 
 Each ``*_forward`` function returns ``(out, cache)`` and its ``*_backward``
 partner turns the gradient of the output into the gradients of the inputs.
+The losses return ``(loss, gradient of the prediction)`` at once, and
+:func:`batchnorm_forward` also returns the updated running statistics.
 """
 
 from cnnlib.functional.activations import (
@@ -32,6 +34,7 @@ from cnnlib.functional.activations import (
     tanh_forward,
 )
 from cnnlib.functional.conv import conv2d_backward, conv2d_forward
+from cnnlib.functional.dense import dense_backward, dense_forward, flatten_backward, flatten_forward
 from cnnlib.functional.pooling import (
     global_avg_pool_backward,
     global_avg_pool_forward,
@@ -47,8 +50,12 @@ __all__ = [
     "SELU_SCALE",
     "conv2d_backward",
     "conv2d_forward",
+    "dense_backward",
+    "dense_forward",
     "elu_backward",
     "elu_forward",
+    "flatten_backward",
+    "flatten_forward",
     "get_activation",
     "global_avg_pool_backward",
     "global_avg_pool_forward",
