@@ -35,6 +35,7 @@ from cnnlib.functional.activations import (
 )
 from cnnlib.functional.conv import conv2d_backward, conv2d_forward
 from cnnlib.functional.dense import dense_backward, dense_forward, flatten_backward, flatten_forward
+from cnnlib.functional.dropout import dropout_backward, dropout_forward
 from cnnlib.functional.pooling import (
     global_avg_pool_backward,
     global_avg_pool_forward,
@@ -52,6 +53,8 @@ __all__ = [
     "conv2d_forward",
     "dense_backward",
     "dense_forward",
+    "dropout_backward",
+    "dropout_forward",
     "elu_backward",
     "elu_forward",
     "flatten_backward",
