@@ -33,6 +33,7 @@ from cnnlib.functional.activations import (
     tanh_backward,
     tanh_forward,
 )
+from cnnlib.functional.batchnorm import batchnorm_backward, batchnorm_forward
 from cnnlib.functional.conv import conv2d_backward, conv2d_forward
 from cnnlib.functional.dense import dense_backward, dense_forward, flatten_backward, flatten_forward
 from cnnlib.functional.dropout import dropout_backward, dropout_forward
@@ -49,6 +50,8 @@ __all__ = [
     "ACTIVATIONS",
     "SELU_ALPHA",
     "SELU_SCALE",
+    "batchnorm_backward",
+    "batchnorm_forward",
     "conv2d_backward",
     "conv2d_forward",
     "dense_backward",
