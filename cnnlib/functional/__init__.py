@@ -37,6 +37,7 @@ from cnnlib.functional.batchnorm import batchnorm_backward, batchnorm_forward
 from cnnlib.functional.conv import conv2d_backward, conv2d_forward
 from cnnlib.functional.dense import dense_backward, dense_forward, flatten_backward, flatten_forward
 from cnnlib.functional.dropout import dropout_backward, dropout_forward
+from cnnlib.functional.losses import binary_cross_entropy, mean_squared_error, softmax_cross_entropy
 from cnnlib.functional.pooling import (
     global_avg_pool_backward,
     global_avg_pool_forward,
@@ -52,6 +53,7 @@ __all__ = [
     "SELU_SCALE",
     "batchnorm_backward",
     "batchnorm_forward",
+    "binary_cross_entropy",
     "conv2d_backward",
     "conv2d_forward",
     "dense_backward",
@@ -71,6 +73,7 @@ __all__ = [
     "leaky_relu_forward",
     "linear_backward",
     "linear_forward",
+    "mean_squared_error",
     "pool2d_backward",
     "pool2d_forward",
     "radial_basis",
@@ -81,6 +84,7 @@ __all__ = [
     "sigmoid_backward",
     "sigmoid_forward",
     "softmax_backward",
+    "softmax_cross_entropy",
     "softmax_forward",
     "softplus_backward",
     "softplus_forward",
