@@ -3,6 +3,11 @@
 The chapters of the book import it as ``import cnnlib as cl``.
 
 - :mod:`cnnlib.functional`: forward and backward of every operation
+  (convolution, pooling, activations, flatten, dense, dropout, batch
+  normalisation) and the losses
+- forward-only conveniences for small examples: :func:`conv2d`, :func:`pool2d`,
+  :func:`global_max_pool`, :func:`global_avg_pool`, :func:`relu` and the other
+  activations, :func:`radial_basis`
 - :mod:`cnnlib.loops`: slow loop versions that read like the slides
 - :func:`conv_output_size`: the one output-size formula
 - :mod:`cnnlib.gradcheck`: numerical gradients

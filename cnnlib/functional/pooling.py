@@ -10,6 +10,9 @@ Shapes (NHWC, as Keras):
 Each channel is pooled on its own. The code loops only over the few offsets
 ``(u, v)`` inside a window: the slice ``x[:, u::sh, v::sw]`` holds the element
 at that offset of every window of every image and channel at once.
+
+The cache of :func:`pool2d_forward` keeps the returned ``out``: change it in
+place and the backward pass of "max" and "min" will look for the wrong values.
 """
 
 from __future__ import annotations
