@@ -3,23 +3,58 @@
 The chapters of the book import it as ``import cnnlib as cl``.
 
 - :mod:`cnnlib.functional`: forward and backward of every operation
+  (convolution, pooling, activations, flatten, dense, dropout, batch
+  normalisation) and the losses
+- forward-only conveniences for small examples: :func:`conv2d`, :func:`pool2d`,
+  :func:`global_max_pool`, :func:`global_avg_pool`, :func:`relu` and the other
+  activations, :func:`radial_basis`
 - :mod:`cnnlib.loops`: slow loop versions that read like the slides
 - :func:`conv_output_size`: the one output-size formula
 - :mod:`cnnlib.gradcheck`: numerical gradients
 """
 
 from cnnlib import functional, gradcheck, loops
-from cnnlib.ops import conv2d
+from cnnlib.ops import (
+    activation_derivative,
+    conv2d,
+    elu,
+    global_avg_pool,
+    global_max_pool,
+    leaky_relu,
+    pool2d,
+    radial_basis,
+    relu,
+    selu,
+    sigmoid,
+    softmax,
+    softplus,
+    swish,
+    tanh,
+)
 from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "activation_derivative",
     "conv2d",
     "conv_output_shape",
     "conv_output_size",
+    "elu",
     "functional",
+    "global_avg_pool",
+    "global_max_pool",
     "gradcheck",
+    "leaky_relu",
     "loops",
+    "pool2d",
+    "radial_basis",
+    "relu",
     "same_padding",
+    "selu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "swish",
+    "tanh",
 ]

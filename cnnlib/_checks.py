@@ -72,3 +72,24 @@ def pair(value, name: str, check=positive_int) -> tuple[int, int]:
         return check(value[0], f"{name}[0]"), check(value[1], f"{name}[1]")
     one = check(value, name)
     return one, one
+
+
+def real_number(value, name: str) -> float:
+    """Return ``value`` as a Python float, raising unless it is a real number.
+
+    A Python float never changes the dtype of a float32 array it multiplies,
+    where a ``np.float64`` scalar would.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; received {value!r}")
+    return float(value)
+
+
+def check_dout(dout, shape, dtype) -> np.ndarray:
+    """Return ``dout`` as an array of ``dtype``, raising unless it has ``shape``."""
+    dout = np.asarray(dout, dtype=dtype)
+    if dout.shape != tuple(shape):
+        raise ValueError(
+            f"dout must have the forward output's shape {tuple(shape)}; received {dout.shape}"
+        )
+    return dout

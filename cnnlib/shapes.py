@@ -88,7 +88,8 @@ def conv_output_size(n: int, f: int, padding=0, stride: int = 1, ceil_mode: bool
 
     ``ceil_mode=True`` rounds up instead of down, keeping the partial windows
     at the end of the axis, but only windows that start inside the padded input
-    (PyTorch's ``ceil_mode``; pooling's ``keep_partial`` uses it).
+    (PyTorch's ``ceil_mode``; pooling's ``keep_partial`` uses it). A window
+    larger than the input is then allowed: it gives one (partial) window.
 
     Parameters
     ----------
@@ -122,14 +123,14 @@ def conv_output_size(n: int, f: int, padding=0, stride: int = 1, ceil_mode: bool
     stride = positive_int(stride, "stride")
     before, after = padding_amounts(padding, n, f, stride)
     padded = n + before + after
-    if f > padded:
-        raise ValueError(
-            f"the window is larger than the padded input: f={f} but n + padding = {padded} "
-            f"(n={n}, padding={padding!r}); expected f <= {padded}"
-        )
     if not ceil_mode:
+        if f > padded:
+            raise ValueError(
+                f"the window is larger than the padded input: f={f} but n + padding = {padded} "
+                f"(n={n}, padding={padding!r}); expected f <= {padded} (or ceil_mode=True)"
+            )
         return (padded - f) // stride + 1
-    out = -(-(padded - f) // stride) + 1
+    out = max(-((f - padded) // stride), 0) + 1  # ceil((padded - f) / stride) + 1, at least 1
     if (out - 1) * stride >= n + before:  # the last window would start in the padding
         out -= 1
     return out

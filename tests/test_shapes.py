@@ -50,6 +50,16 @@ def test_ceil_mode_keeps_only_windows_that_start_inside(n, f, s, expected):
     assert (out - 1) * s < n
 
 
+@pytest.mark.parametrize(
+    ("n", "f", "s", "expected"),
+    [(3, 4, 4, 1), (1, 2, 2, 1), (2, 5, 1, 1), (4, 5, 2, 1)],
+)
+def test_ceil_mode_allows_a_window_larger_than_the_input(n, f, s, expected):
+    # One partial window that starts at 0 and covers the whole axis (PyTorch gives
+    # the same size whenever it accepts the case, for instance with stride == f).
+    assert cl.conv_output_size(n, f, stride=s, ceil_mode=True) == expected
+
+
 def test_output_shape_per_axis():
     assert cl.conv_output_shape((7, 9), (3, 5), padding=(1, 0), stride=(2, 1)) == (4, 5)
 
