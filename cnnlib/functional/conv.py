@@ -10,7 +10,10 @@ Shapes (NHWC, as Keras):
 
 The forward pass is im2col: every receptive field is copied into one row of a
 matrix, and a single matrix product with the reshaped kernel computes every
-output value at once. The backward pass reuses those rows.
+output value at once. The backward pass goes through the kernel offsets
+``(u, v)`` one at a time (nine for a 3×3 kernel): the input pixels that
+offset touched, one per output position, are a strided slice of the input, so
+two matrix products per offset give its share of ``dw`` and of ``dx``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cnnlib._checks import as_float_array, check_ndim, pair
+from cnnlib._checks import as_float_array, check_dout, check_ndim, pair
 from cnnlib.shapes import conv_output_shape, resolve_padding
 
 
@@ -124,10 +127,12 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid"):
     """
     x, w, b, stride, pads, out_hw = check_conv_args(x, w, b, stride, padding)
     kh, kw, c_in, c_out = w.shape
-    cols = im2col(pad_hw(x, pads), (kh, kw), stride, out_hw)
+    xp = pad_hw(x, pads)
+    cols = im2col(xp, (kh, kw), stride, out_hw)  # (N * H_out * W_out, KH * KW * C_in)
     out = cols @ w.reshape(kh * kw * c_in, c_out)
     out += b
-    cache = (x.shape, w, stride, pads, out_hw, cols)
+    # The cache keeps the padded input, not the (KH * KW times larger) im2col matrix.
+    cache = (x.shape, xp, w, stride, pads, out_hw)
     return out.reshape(x.shape[0], *out_hw, c_out), cache
 
 
@@ -152,27 +157,29 @@ def conv2d_backward(dout, cache):
     db : array, shape (C_out,)
         ``dout`` summed over the batch and every position.
     """
-    x_shape, w, stride, pads, out_hw, cols = cache
+    x_shape, xp, w, stride, pads, out_hw = cache
     kh, kw, c_in, c_out = w.shape
     n, h, wd, _ = x_shape
-    ho, wo = out_hw
-    dout = np.asarray(dout, dtype=w.dtype)
-    expected = (n, ho, wo, c_out)
-    if dout.shape != expected:
-        raise ValueError(
-            f"dout must have the forward output's shape {expected}; received {dout.shape}"
-        )
-    d2 = dout.reshape(-1, c_out)
+    (ho, wo), (sh, sw) = out_hw, stride
+    dout = check_dout(dout, (n, ho, wo, c_out), w.dtype)
+    d2 = dout.reshape(-1, c_out)  # (N * H_out * W_out, C_out)
     db = d2.sum(axis=0)
-    dw = (cols.T @ d2).reshape(kh, kw, c_in, c_out)
-    dcols = (d2 @ w.reshape(-1, c_out).T).reshape(n, ho, wo, kh, kw, c_in)
-    (top, bottom), (left, right) = pads
-    sh, sw = stride
-    dxp = np.zeros((n, h + top + bottom, wd + left + right, c_in), dtype=w.dtype)
-    for u in range(kh):  # a loop over the few kernel offsets, not over positions
+    dw = np.empty_like(w)
+    dxp = np.zeros_like(xp)
+    patch = np.empty((n, ho, wo, c_in), dtype=w.dtype)  # reused for every offset
+    dpatch = np.empty((n * ho * wo, c_in), dtype=w.dtype)
+    # One kernel offset (u, v) at a time: the input pixels it touched form the
+    # strided slice xp[:, u::sh, v::sw], one per output position.
+    for u in range(kh):
         for v in range(kw):
-            dxp[:, u : u + (ho - 1) * sh + 1 : sh, v : v + (wo - 1) * sw + 1 : sw] += dcols[
-                :, :, :, u, v
-            ]
-    dx = dxp[:, top : top + h, left : left + wd]
+            window = (
+                slice(None),
+                slice(u, u + (ho - 1) * sh + 1, sh),
+                slice(v, v + (wo - 1) * sw + 1, sw),
+            )
+            np.copyto(patch, xp[window])
+            np.matmul(patch.reshape(-1, c_in).T, d2, out=dw[u, v])  # (C_in, C_out)
+            np.matmul(d2, w[u, v].T, out=dpatch)  # (N * H_out * W_out, C_in)
+            dxp[window] += dpatch.reshape(n, ho, wo, c_in)
+    dx = dxp[:, pads[0][0] : pads[0][0] + h, pads[1][0] : pads[1][0] + wd]
     return dx, dw, db
