@@ -401,9 +401,10 @@ def animate_conv(image, kernel, *, stride=1, padding=0, interval=900, figsize=No
     """Animate a convolution: one frame per output position, in reading order.
 
     Each frame is the picture of :func:`draw_conv_step` at the next position,
-    so the window slides over the input and the feature map fills in. Show it
-    in a notebook with ``HTML(anim.to_jshtml())`` (after ``plt.close(anim._fig)``
-    or closing the figure) so that it also plays in the static book.
+    so the window slides over the input and the feature map fills in. In a
+    notebook, ``plt.close(anim.fig)`` and then ``HTML(anim.to_jshtml())``: the
+    frames are embedded in the page, so the animation also plays in the
+    static book (and the still figure is not shown a second time).
 
     ``dpi`` sets the resolution of the frames: every frame is stored as an
     image in the notebook, so it is lower than for a still figure.
