@@ -1,0 +1,186 @@
+"""An explorer of the convolution operation for readers running the notebooks.
+
+:func:`conv_explorer` returns a widget with a choice of input and kernel,
+sliders for padding, stride and the output position, and the picture of
+:func:`cnnlib.plotting.draw_conv_step` for that position: the window on the
+(padded) input, the element-wise products and the feature map filled in so far.
+Sizes come from :func:`cnnlib.conv_output_shape` and values from
+:func:`cnnlib.conv2d`, through the plotting function.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from cnnlib._checks import as_float_array
+from cnnlib.plotting.convolution import draw_conv_step
+from cnnlib.shapes import conv_output_size
+
+E1_IMAGE = [
+    [1, 0, 1, 0, 1],
+    [1, 0, 0, 1, 1],
+    [0, 1, 1, 0, 0],
+    [1, 0, 0, 1, 0],
+    [0, 0, 1, 1, 0],
+]
+E1_KERNEL = [[0, 1, 0], [1, 0, -1], [0, 1, 0]]
+VERTICAL_EDGE = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+
+
+def input_presets(seed: int = 0) -> dict[str, np.ndarray]:
+    """The inputs the explorer offers: the 5×5 example, an edge, random digits."""
+    rng = np.random.default_rng(seed)
+    edge = np.zeros((6, 6))
+    edge[:, :3] = 10
+    return {
+        "5×5 example (E1)": np.array(E1_IMAGE, float),
+        "6×6 vertical edge": edge,
+        "6×6 random digits": rng.integers(0, 10, size=(6, 6)).astype(float),
+    }
+
+
+def kernel_presets(seed: int = 0) -> dict[str, np.ndarray]:
+    """The kernels the explorer offers."""
+    rng = np.random.default_rng(seed + 1)
+    return {
+        "E1 kernel": np.array(E1_KERNEL, float),
+        "vertical edge": np.array(VERTICAL_EDGE, float),
+        "horizontal edge": np.array(VERTICAL_EDGE, float).T,
+        "2×2 (E21)": np.array([[1, 0], [0, -1]], float),
+        "random 3×3": rng.integers(-1, 2, size=(3, 3)).astype(float),
+    }
+
+
+class ConvExplorer(widgets.VBox):
+    """The widget returned by :func:`conv_explorer`; its controls are attributes.
+
+    ``input_choice`` and ``kernel_choice`` (dropdowns), ``padding``, ``stride``
+    and ``position`` (sliders), ``play`` (steps through the positions),
+    ``summary`` (the output-size calculation) and ``picture`` (the figure as a
+    PNG image).
+    """
+
+    def __init__(self, inputs, kernels, *, padding=0, stride=1, max_padding=2, max_stride=3):
+        self.inputs, self.kernels = inputs, kernels
+        style = {"description_width": "initial"}
+        self.input_choice = widgets.Dropdown(options=list(inputs), description="input", style=style)
+        self.kernel_choice = widgets.Dropdown(
+            options=list(kernels), description="kernel", style=style
+        )
+        self.padding = widgets.IntSlider(
+            value=padding, min=0, max=max_padding, description="padding p", style=style
+        )
+        self.stride = widgets.IntSlider(
+            value=stride, min=1, max=max_stride, description="stride s", style=style
+        )
+        self.position = widgets.IntSlider(
+            value=0, min=0, max=0, description="position", style=style
+        )
+        self.play = widgets.Play(value=0, min=0, max=0, interval=900, description="play")
+        widgets.jslink((self.play, "value"), (self.position, "value"))
+        self.summary = widgets.HTML()
+        self.picture = widgets.Image(format="png")
+        controls = widgets.HBox(
+            [
+                widgets.VBox([self.input_choice, self.kernel_choice]),
+                widgets.VBox([self.padding, self.stride]),
+                widgets.VBox([widgets.HBox([self.play, self.position])]),
+            ]
+        )
+        super().__init__([controls, self.summary, self.picture])
+        for control in (self.input_choice, self.kernel_choice, self.padding, self.stride):
+            control.observe(self._reset, names="value")
+        self.position.observe(self._draw, names="value")
+        self._reset()
+
+    @property
+    def image(self) -> np.ndarray:
+        return self.inputs[self.input_choice.value]
+
+    @property
+    def kernel(self) -> np.ndarray:
+        return self.kernels[self.kernel_choice.value]
+
+    def _sizes(self):
+        (h, w), (kh, kw) = self.image.shape, self.kernel.shape
+        p, s = self.padding.value, self.stride.value
+        return [conv_output_size(n, f, padding=p, stride=s) for n, f in ((h, kh), (w, kw))]
+
+    def _reset(self, change=None):
+        """New input, kernel, padding or stride: new map size, back to the first position."""
+        try:
+            h_out, w_out = self._sizes()
+        except ValueError as exc:  # a kernel larger than the padded input
+            self.summary.value = f"<b>No output:</b> {html.escape(str(exc))}"
+            self.picture.value = b""
+            self.play.max = self.position.max = 0
+            return
+        last = h_out * w_out - 1
+        self.play.max = last
+        self.position.max = last
+        if self.position.value == 0:
+            self._draw()
+        else:
+            self.position.value = 0  # triggers _draw
+
+    def _draw(self, change=None):
+        (h, w), (kh, kw) = self.image.shape, self.kernel.shape
+        p, s = self.padding.value, self.stride.value
+        h_out, w_out = self._sizes()
+        row, col = divmod(self.position.value, w_out)
+
+        def rounded(n, f):
+            return "" if (n + 2 * p - f) % s == 0 else " (the division rounded down)"
+
+        self.summary.value = (
+            f"Output size: ⌊({h} + 2·{p} − {kh}) / {s}⌋ + 1 = {h_out} rows{rounded(h, kh)}, "
+            f"⌊({w} + 2·{p} − {kw}) / {s}⌋ + 1 = {w_out} columns{rounded(w, kw)}. "
+            f"Position {self.position.value + 1} of {h_out * w_out}: row {row}, column {col}."
+        )
+        fig = Figure()
+        draw_conv_step(self.image, self.kernel, row, col, stride=s, padding=p, fig=fig)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=80)
+        self.picture.value = buffer.getvalue()
+
+
+def conv_explorer(image=None, kernel=None, *, padding=0, stride=1, seed=0) -> ConvExplorer:
+    """An interactive explorer of a 2-D convolution (needs a running kernel).
+
+    Choose the input and the kernel from presets (the 5×5 worked example E1,
+    an image with a vertical edge, random digits; the E1 kernel, edge
+    kernels, a 2×2 kernel, a random one), set the padding and the stride, and
+    move the window with the position slider or the play button; the figure
+    shows the window, the element-wise products and the map filling in.
+
+    Parameters
+    ----------
+    image, kernel : array, optional
+        Your own 2-D input or kernel, offered first as "your input"/"your kernel".
+    padding, stride : int
+        Starting values of the sliders.
+    seed : int
+        Seed of the random presets.
+
+    Returns
+    -------
+    ConvExplorer
+        An ``ipywidgets.VBox``; display it as the last line of a cell.
+    """
+    inputs, kernels = input_presets(seed), kernel_presets(seed)
+    if image is not None:
+        image = as_float_array(image, "image")
+        if image.ndim != 2:
+            raise ValueError(f"image must be a 2-D array (H, W); received shape {image.shape}")
+        inputs = {"your input": image} | inputs
+    if kernel is not None:
+        kernel = as_float_array(kernel, "kernel")
+        if kernel.ndim != 2:
+            raise ValueError(f"kernel must be a 2-D array (KH, KW); received shape {kernel.shape}")
+        kernels = {"your kernel": kernel} | kernels
+    return ConvExplorer(inputs, kernels, padding=padding, stride=stride)
