@@ -2,4 +2,27 @@
 
 Everything here needs matplotlib; the rest of cnnlib needs NumPy only.
 Each module draws one kind of picture.
+
+- :mod:`cnnlib.plotting.images`: arrays as pictures, numbers over pixels,
+  colour channels, filter results
+- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by channel
 """
+
+from cnnlib.plotting.images import (
+    show_channels,
+    show_filter_grid,
+    show_filter_result,
+    show_image,
+    show_pixel,
+)
+from cnnlib.plotting.volumes import show_channel_sum, show_windows
+
+__all__ = [
+    "show_channel_sum",
+    "show_channels",
+    "show_filter_grid",
+    "show_filter_result",
+    "show_image",
+    "show_pixel",
+    "show_windows",
+]
