@@ -18,7 +18,7 @@ from cnnlib.plotting import (
     show_pixel,
     show_windows,
 )
-from cnnlib.plotting.images import format_number, kernel_sum_is_zero, signed_limits
+from cnnlib.plotting.images import format_number, integer_form, kernel_sum_is_zero, signed_limits
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +127,17 @@ def test_filter_grid_draws_a_kernel_above_each_result():
     fig = show_filter_grid(kernels, outputs, ncols=2)
     visible = [ax for ax in fig.axes if ax.axison]
     assert len(visible) == 6  # three kernels and three results; the spare cell stays blank
-    assert [ax.get_title() for ax in visible if ax.get_title() in kernels] == list(kernels)
+    kernel_axes = [ax for ax in visible if not ax.get_title().startswith("weights add to")]
+    titles = [ax.get_title() for ax in kernel_axes]
+    assert titles == ["edge", "blur, 1/9 ×", "id"]  # a common fraction is taken out
+    assert [t.get_text() for t in kernel_axes[1].texts] == ["1"] * 9
+    results = [ax for ax in visible if ax not in kernel_axes]
+    assert [ax.get_title() for ax in results] == [
+        "weights add to 0",
+        "weights add to 1",
+        "weights add to 1",
+    ]
+    assert [ax.images[0].get_cmap().name for ax in results] == ["RdBu_r", "gray", "gray"]
     with pytest.raises(ValueError, match="same names"):
         show_filter_grid(kernels, {"edge": outputs["edge"]})
 
@@ -154,3 +164,65 @@ def test_windows_are_outlined_and_labelled_with_their_output_position():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "4", "8"]
     with pytest.raises(ValueError, match="window must fit"):
         show_windows(np.zeros((4, 4)), window=5, stride=1)
+
+
+def test_compact_png_is_a_palette_png_that_looks_the_same():
+    import io
+
+    from PIL import Image
+
+    from cnnlib.plotting import compact_png
+
+    rng = np.random.default_rng(0)
+    fig = show_image(rng.random((40, 40)))
+    plain = io.BytesIO()
+    fig.savefig(plain, format="png", bbox_inches="tight")
+    data = compact_png(fig)
+    with Image.open(io.BytesIO(data)) as small, Image.open(plain) as full:
+        assert small.format == "PNG" and small.mode == "P"
+        assert small.size == full.size
+        difference = np.abs(
+            np.asarray(small.convert("RGB"), dtype=int) - np.asarray(full.convert("RGB"), dtype=int)
+        )
+    assert difference.mean() < 2  # on a 0..255 scale
+    assert len(data) < len(plain.getvalue())
+    with pytest.raises(ValueError, match="colors must be between 2 and 256"):
+        compact_png(fig, colors=300)
+
+
+def test_use_compact_png_makes_ipython_display_palette_pngs():
+    import base64
+    import io
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from PIL import Image
+
+    from cnnlib.plotting import use_compact_png
+
+    shell = InteractiveShell.instance()
+    try:
+        use_compact_png(shell)
+        fig = show_image(np.eye(4))
+        data, _ = shell.display_formatter.format(fig)
+        with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as image:
+            assert image.mode == "P"
+    finally:
+        InteractiveShell.clear_instance()
+    with pytest.raises(RuntimeError, match="needs a running IPython"):
+        use_compact_png()
+
+
+@pytest.mark.parametrize(
+    ("kernel", "scale", "integers"),
+    [
+        (np.ones((3, 3)) / 9, "1/9", np.ones((3, 3))),
+        (np.array([[1, 2, 1]]) / 16, "1/16", [[1, 2, 1]]),
+        ([[0.5, -1.0]], "1/2", [[1, -2]]),
+        ([[-1, 0, 1]], None, [[-1, 0, 1]]),
+        ([[0.3141592]], None, [[0.3141592]]),
+    ],
+)
+def test_integer_form(kernel, scale, integers):
+    factor, shown = integer_form(kernel)
+    assert (None if factor is None else str(factor)) == scale
+    np.testing.assert_allclose(shown, integers)

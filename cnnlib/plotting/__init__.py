@@ -6,8 +6,10 @@ Each module draws one kind of picture.
 - :mod:`cnnlib.plotting.images`: arrays as pictures, numbers over pixels,
   colour channels, filter results
 - :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by channel
+- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the size
 """
 
+from cnnlib.plotting.compact import compact_png, use_compact_png
 from cnnlib.plotting.images import (
     show_channels,
     show_filter_grid,
@@ -18,6 +20,7 @@ from cnnlib.plotting.images import (
 from cnnlib.plotting.volumes import show_channel_sum, show_windows
 
 __all__ = [
+    "compact_png",
     "show_channel_sum",
     "show_channels",
     "show_filter_grid",
@@ -25,4 +28,5 @@ __all__ = [
     "show_image",
     "show_pixel",
     "show_windows",
+    "use_compact_png",
 ]

@@ -18,6 +18,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 
 CHANNEL_COLOURS = ("red", "green", "blue")
 SIGNED_CMAP = "RdBu_r"
+SMALL = 64  # arrays up to this size are drawn as sharp squares, one per pixel
 
 
 def channel_cmap(colour: str) -> LinearSegmentedColormap:
@@ -125,8 +126,10 @@ def show_image(
             f"image must have shape (H, W) or (H, W, 3); received shape {values.shape}"
         )
     fig, ax = _new_axes(ax, figsize)
+    # Small arrays: every pixel a sharp square. Photos: smooth resampling, no aliasing.
+    interpolation = "nearest" if max(values.shape[:2]) <= SMALL else "antialiased"
     if values.ndim == 3:
-        ax.imshow(_display_values(values), interpolation="nearest")
+        ax.imshow(_display_values(values), interpolation=interpolation)
         norm, cm = None, None
     else:
         if signed:
@@ -140,7 +143,7 @@ def show_image(
             vmin = (0 if integer else float(values.min())) if vmin is None else vmin
             vmax = (255 if integer else float(values.max())) if vmax is None else vmax
         norm = Normalize(vmin=vmin, vmax=vmax)
-        mappable = ax.imshow(values, cmap=cm, norm=norm, interpolation="nearest")
+        mappable = ax.imshow(values, cmap=cm, norm=norm, interpolation=interpolation)
         if colorbar:
             fig.colorbar(mappable, ax=ax, label=colorbar, shrink=0.8)
     if numbers:
@@ -217,20 +220,16 @@ def show_channels(image, *, figsize=(12, 3.2)):
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"image must have shape (H, W, 3); received shape {image.shape}")
     fig, axes = plt.subplots(1, 4, figsize=figsize, layout="constrained")
-    show_image(image, ax=axes[0], title=f"colour image {image.shape}")
+    show_image(image, ax=axes[0])
+    axes[0].set_title(f"colour {image.shape}", fontsize=9)
     for c, (ax, colour) in enumerate(zip(axes[1:], CHANNEL_COLOURS, strict=True)):
-        show_image(
-            image[:, :, c],
-            ax=ax,
-            cmap=channel_cmap(colour),
-            vmin=0,
-            vmax=255,
-            title=f"{colour} channel image[:, :, {c}]",
-        )
+        show_image(image[:, :, c], ax=ax, cmap=channel_cmap(colour), vmin=0, vmax=255)
+        ax.set_title(f"{colour}: [:, :, {c}]", fontsize=9)
+        ax.set_ylabel("")
     fig.colorbar(
         plt.cm.ScalarMappable(Normalize(0, 255), plt.get_cmap("gray")),
         ax=axes[1:],
-        label="intensity",
+        label="intensity (0 to 255)",
         shrink=0.8,
     )
     return fig
@@ -266,8 +265,27 @@ def show_filter_result(
     return fig
 
 
-def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5, width=9.5):
+def integer_form(kernel, max_denominator: int = 64):
+    """Write ``kernel`` as ``scale * integers`` when that is exact: ``(1/16, [[1, 2, 1], ...])``.
+
+    Returns ``(None, kernel)`` when the weights are already integers or have no
+    small common denominator.
+    """
+    kernel = np.asarray(kernel, dtype=float)
+    for d in range(1, max_denominator + 1):
+        scaled = kernel * d
+        if np.allclose(scaled, np.round(scaled), atol=1e-9):
+            return (None, np.round(scaled)) if d == 1 else (Fraction(1, d), np.round(scaled))
+    return None, kernel
+
+
+def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5, width=6.5):
     """Each kernel, its numbers written out, above the image it produced.
+
+    Kernels with a common denominator are written as integers times a
+    fraction (``1/16 ×`` in the title). Results follow
+    :func:`show_filter_result`: ``gray`` when the weights add to one,
+    ``RdBu_r`` centred on zero when they add to zero.
 
     Parameters
     ----------
@@ -295,8 +313,8 @@ def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5
     fig, axes = plt.subplots(
         2 * nrows,
         ncols,
-        figsize=(width, nrows * column * 1.75),
-        height_ratios=[0.7, 1.0] * nrows,
+        figsize=(width, nrows * column * 1.8),
+        height_ratios=[0.75, 1.0] * nrows,
         layout="constrained",
         squeeze=False,
     )
@@ -308,19 +326,20 @@ def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5
         kax, oax = axes[row, col], axes[row + 1, col]
         kax.set_axis_on()
         oax.set_axis_on()
-        show_image(
-            kernel, ax=kax, numbers=True, signed=True, fontsize=8 if kernel.shape[0] < 5 else 6
-        )
+        scale, shown = integer_form(kernel)
+        show_image(shown, ax=kax, numbers=True, signed=True, fontsize=7 if len(shown) < 5 else 5)
         kax.set_xticks([])
         kax.set_yticks([])
         kax.set_xlabel("")
         kax.set_ylabel("")
-        kax.set_title(name, fontsize=10)
+        kax.set_title(name if scale is None else f"{name}, {scale} ×", fontsize=9)
         show_filter_result(output, kernel, ax=oax, image_range=image_range)
-        oax.set_title(f"weights add to {format_number(kernel.sum())}", fontsize=8)
-        oax.tick_params(labelsize=7)
+        oax.set_title(f"weights add to {format_number(kernel.sum())}", fontsize=7)
+        oax.tick_params(labelsize=6)
         if col:
             oax.set_ylabel("")
+            oax.set_yticklabels([])
         if k + ncols < len(names):
             oax.set_xlabel("")
+            oax.set_xticklabels([])
     return fig

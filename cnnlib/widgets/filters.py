@@ -6,13 +6,12 @@ and draws the result with :mod:`cnnlib.plotting.images`.
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from cnnlib.ops import conv2d
+from cnnlib.plotting.compact import compact_png
 from cnnlib.plotting.images import format_number, show_filter_result, show_image
 
 CUSTOM = "custom"
@@ -37,7 +36,7 @@ class KernelEditor:
     image_range : (float, float)
         Brightness range of ``image``, used to draw kernels that keep it.
     dpi : int
-        Resolution of the drawing.
+        Resolution of the drawing (stored as a 256-colour PNG).
 
     Attributes
     ----------
@@ -137,16 +136,16 @@ class KernelEditor:
         kernel = self.kernel
         self.result = conv2d(self.image, kernel)
         self.total.value = f"weights add to <b>{format_number(kernel.sum())}</b>"
-        fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 3.2), layout="constrained")
+        fig, (left, right) = plt.subplots(
+            1, 2, figsize=(5.6, 2.8), dpi=self.dpi, layout="constrained"
+        )
         lo, hi = self.image_range
         show_image(self.image, ax=left, vmin=lo, vmax=hi, title="image")
         show_filter_result(
             self.result, kernel, ax=right, image_range=self.image_range, title="filtered"
         )
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=self.dpi)
+        self.picture.value = compact_png(fig)
         plt.close(fig)
-        self.picture.value = buffer.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
