@@ -5,8 +5,13 @@ Each module draws one kind of picture:
 
 - :mod:`cnnlib.plotting.convolution`: the kernel over the input, the
   element-wise products, the feature map filling in.
+- :mod:`cnnlib.plotting.images`: arrays as pictures, numbers over pixels,
+  colour channels, filter results.
+- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by channel.
+- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the size.
 """
 
+from cnnlib.plotting.compact import compact_png, use_compact_png
 from cnnlib.plotting.convolution import (
     animate_conv,
     draw_conv_result,
@@ -14,11 +19,28 @@ from cnnlib.plotting.convolution import (
     draw_matrix,
     sum_of_products_text,
 )
+from cnnlib.plotting.images import (
+    show_channels,
+    show_filter_grid,
+    show_filter_result,
+    show_image,
+    show_pixel,
+)
+from cnnlib.plotting.volumes import show_channel_sum, show_windows
 
 __all__ = [
     "animate_conv",
+    "compact_png",
     "draw_conv_result",
     "draw_conv_step",
     "draw_matrix",
+    "show_channel_sum",
+    "show_channels",
+    "show_filter_grid",
+    "show_filter_result",
+    "show_image",
+    "show_pixel",
+    "show_windows",
     "sum_of_products_text",
+    "use_compact_png",
 ]
