@@ -11,9 +11,27 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :mod:`cnnlib.loops`: slow loop versions that read like the slides
 - :func:`conv_output_size`: the one output-size formula
 - :mod:`cnnlib.gradcheck`: numerical gradients
+- Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
+  :class:`Dense`, ...) and :mod:`cnnlib.initializers`
 """
 
-from cnnlib import functional, gradcheck, loops
+from cnnlib import functional, gradcheck, initializers, layers, loops
+from cnnlib.layers import (
+    Activation,
+    AveragePooling2D,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    LeakyReLU,
+    MaxPooling2D,
+    MinPooling2D,
+    ReLU,
+    Softmax,
+)
 from cnnlib.ops import (
     activation_derivative,
     conv2d,
@@ -36,6 +54,20 @@ from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
 __version__ = "0.1.0"
 
 __all__ = [
+    "Activation",
+    "AveragePooling2D",
+    "BatchNormalization",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "LeakyReLU",
+    "MaxPooling2D",
+    "MinPooling2D",
+    "ReLU",
+    "Softmax",
     "activation_derivative",
     "conv2d",
     "conv_output_shape",
@@ -45,6 +77,8 @@ __all__ = [
     "global_avg_pool",
     "global_max_pool",
     "gradcheck",
+    "initializers",
+    "layers",
     "leaky_relu",
     "loops",
     "pool2d",
