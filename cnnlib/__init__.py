@@ -13,9 +13,10 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :mod:`cnnlib.gradcheck`: numerical gradients
 - Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
   :class:`Dense`, ...) and :mod:`cnnlib.initializers`
+- :mod:`cnnlib.optimizers`: :class:`SGD` and :class:`Adam`, with Keras' defaults
 """
 
-from cnnlib import functional, gradcheck, initializers, layers, loops
+from cnnlib import functional, gradcheck, initializers, layers, loops, optimizers
 from cnnlib.layers import (
     Activation,
     AveragePooling2D,
@@ -49,12 +50,15 @@ from cnnlib.ops import (
     swish,
     tanh,
 )
+from cnnlib.optimizers import SGD, Adam
 from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SGD",
     "Activation",
+    "Adam",
     "AveragePooling2D",
     "BatchNormalization",
     "Conv2D",
@@ -81,6 +85,7 @@ __all__ = [
     "layers",
     "leaky_relu",
     "loops",
+    "optimizers",
     "pool2d",
     "radial_basis",
     "relu",
