@@ -12,11 +12,13 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :func:`conv_output_size`: the one output-size formula
 - :mod:`cnnlib.gradcheck`: numerical gradients
 - Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
-  :class:`Dense`, ...) and :mod:`cnnlib.initializers`
-- :mod:`cnnlib.optimizers`: :class:`SGD` and :class:`Adam`, with Keras' defaults
+  :class:`Dense`, ...) and the :class:`Sequential` model with ``summary()``,
+  ``compile()``, ``fit()``, ``evaluate()`` and ``predict()``
+- :mod:`cnnlib.optimizers` (SGD, Adam), :mod:`cnnlib.losses`,
+  :mod:`cnnlib.initializers`, :mod:`cnnlib.datasets` (digits, MNIST)
 """
 
-from cnnlib import functional, gradcheck, initializers, layers, loops, optimizers
+from cnnlib import datasets, functional, gradcheck, initializers, layers, loops, losses, optimizers
 from cnnlib.layers import (
     Activation,
     AveragePooling2D,
@@ -33,6 +35,7 @@ from cnnlib.layers import (
     ReLU,
     Softmax,
 )
+from cnnlib.model import Sequential
 from cnnlib.ops import (
     activation_derivative,
     conv2d,
@@ -52,6 +55,7 @@ from cnnlib.ops import (
 )
 from cnnlib.optimizers import SGD, Adam
 from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
+from cnnlib.training import History
 
 __version__ = "0.1.0"
 
@@ -67,15 +71,18 @@ __all__ = [
     "Flatten",
     "GlobalAveragePooling2D",
     "GlobalMaxPooling2D",
+    "History",
     "LeakyReLU",
     "MaxPooling2D",
     "MinPooling2D",
     "ReLU",
+    "Sequential",
     "Softmax",
     "activation_derivative",
     "conv2d",
     "conv_output_shape",
     "conv_output_size",
+    "datasets",
     "elu",
     "functional",
     "global_avg_pool",
@@ -85,6 +92,7 @@ __all__ = [
     "layers",
     "leaky_relu",
     "loops",
+    "losses",
     "optimizers",
     "pool2d",
     "radial_basis",
