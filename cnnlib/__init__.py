@@ -12,8 +12,9 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :func:`conv_output_size`: the one output-size formula
 - :mod:`cnnlib.gradcheck`: numerical gradients
 - Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
-  :class:`Dense`, ...) and the :class:`Sequential` model with ``summary()``,
-  ``compile()``, ``fit()``, ``evaluate()`` and ``predict()``
+  :class:`Dense`, ...), the :class:`Sequential` model with ``summary()``,
+  ``compile()``, ``fit()``, ``evaluate()``, ``predict()`` and ``save()``, and
+  :func:`load_model`
 - :mod:`cnnlib.optimizers` (SGD, Adam), :mod:`cnnlib.losses`,
   :mod:`cnnlib.initializers`, :mod:`cnnlib.datasets` (digits, MNIST)
 """
@@ -54,6 +55,7 @@ from cnnlib.ops import (
     tanh,
 )
 from cnnlib.optimizers import SGD, Adam
+from cnnlib.saving import load_model
 from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
 from cnnlib.training import History
 
@@ -91,6 +93,7 @@ __all__ = [
     "initializers",
     "layers",
     "leaky_relu",
+    "load_model",
     "loops",
     "losses",
     "optimizers",

@@ -361,7 +361,7 @@ class Sequential:
     # ----- configuration and saving -----------------------------------------------------------
 
     def get_config(self) -> dict:
-        """The architecture as JSON-friendly values."""
+        """The architecture as JSON-friendly values (what :meth:`save` stores)."""
         return {
             "name": self.name,
             "input_shape": list(self.input_shape),
@@ -372,6 +372,18 @@ class Sequential:
                 for layer in self.layers
             ],
         }
+
+    def save(self, path) -> None:
+        """Save the architecture and weights to one ``.npz`` file; see :func:`cnnlib.load_model`."""
+        from cnnlib.saving import save_model
+
+        save_model(self, path)
+
+    def load_weights(self, path) -> None:
+        """Load weights saved by :meth:`save` into this model, which must have the same layers."""
+        from cnnlib.saving import load_weights
+
+        load_weights(self, path)
 
 
 def unique_name(base: str, taken) -> str:
