@@ -70,6 +70,18 @@ def test_twenty_examples_are_learned_by_heart():
     assert loss < 0.01
 
 
+def test_the_readme_example_runs(capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    example = next(block for block in blocks if "model.fit" in block)
+    namespace = {"cl": cl}
+    exec(example, namespace)
+    assert " Total params: 5,450 (21.29 KB)" in capsys.readouterr().out
+    (_, _), (x_test, y_test) = load_digits()
+    _, accuracy = namespace["model"].evaluate(x_test, y_test)
+    assert accuracy >= 0.95
+
+
 def test_the_script_builds_the_seed_digit_classifier_e9():
     rows = digit_classifier().summary_rows()
     assert [r.type for r in rows] == [
