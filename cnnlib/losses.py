@@ -53,8 +53,13 @@ class Loss:
         raise NotImplementedError
 
     def check_targets(self, target, n: int, output_shape) -> np.ndarray:
-        """Return ``target`` checked against ``n`` predictions of ``output_shape``."""
+        """Return ``target`` checked against ``n`` predictions of ``output_shape``.
+
+        One target per example, ``(N,)``, is accepted for an output of one value, ``(N, 1)``.
+        """
         target = as_float_array(target, "y")
+        if target.shape == (n,) and tuple(output_shape) == (1,):
+            target = target[:, None]
         if target.shape != (n, *output_shape):
             raise ValueError(
                 f"y must have shape {(n, *output_shape)} to match the model's output for "

@@ -98,3 +98,8 @@ def test_sparse_targets_are_checked():
 def test_other_targets_must_have_the_output_shape():
     with pytest.raises(ValueError, match=r"y must have shape \(2, 3\).*received y.shape=\(2,\)"):
         losses.CategoricalCrossentropy().check_targets(np.array([0, 1]), 2, (3,))
+
+
+def test_one_target_per_example_fits_an_output_of_one_value():
+    target = losses.BinaryCrossentropy().check_targets(np.array([0, 1, 1]), 3, (1,))
+    np.testing.assert_array_equal(target, [[0.0], [1.0], [1.0]])

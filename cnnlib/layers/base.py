@@ -18,7 +18,6 @@ and calls those functions. Layers do not own optimisers: the model hands the
 
 from __future__ import annotations
 
-import math
 import re
 from typing import NamedTuple
 
@@ -196,13 +195,3 @@ class Layer:
                 f"{', '.join(map(str, self.input_shape))}); received x.shape={x.shape}"
             )
         return x
-
-
-def output_size_text(shape) -> str:
-    """``(None, 26, 26, 32)``: a shape with ``None`` for the batch, as Keras prints it."""
-    return str((None, *shape))
-
-
-def count(shape) -> int:
-    """Number of values in an array of ``shape``."""
-    return math.prod(shape)
