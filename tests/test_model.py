@@ -312,6 +312,29 @@ def test_float32_training_stays_float32():
     assert model.predict(x).dtype == np.float32
 
 
+def test_every_layer_computes_in_float32():
+    model = cl.Sequential(
+        [
+            cl.Conv2D(4, 3, padding="same", activation="relu"),
+            cl.BatchNormalization(),
+            cl.AveragePooling2D(2, padding="same"),
+            cl.LeakyReLU(),
+            cl.MinPooling2D(2),
+            cl.GlobalMaxPooling2D(),
+            cl.Dropout(0.5),
+            cl.Dense(3, activation="softmax"),
+        ],
+        input_shape=(5, 5, 2),
+    )
+    x = np.random.default_rng(0).random((4, 5, 5, 2), dtype=np.float32)
+    for layer in model.layers:
+        x = layer.forward(x, training=True)
+        assert x.dtype == np.float32, layer.name
+    for layer in reversed(model.layers):
+        x = layer.backward(np.ones_like(x) if layer is model.layers[-1] else x)
+        assert x.dtype == np.float32, layer.name
+
+
 def test_train_on_batch_returns_the_loss_before_its_one_step():
     x, y = blobs(16)
     model = tiny_model()

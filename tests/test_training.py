@@ -1,8 +1,8 @@
 """End to end: real digits, each run with a fixed seed and well inside a minute.
 
-Times measured on two shared cores: digits CNN about 3 s, overfitting 20
-examples well under 1 s, E9 on 8,000 MNIST images about 20 s, the
-train_mnist script on 500 images about 5 s.
+Times measured on two cores shared with other work: the digits CNN 3 to 12 s,
+overfitting 20 examples well under 1 s, E9 on 8,000 MNIST images 10 to 20 s,
+the train_mnist script on 500 images 2 to 7 s.
 """
 
 import os
