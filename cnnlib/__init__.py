@@ -11,9 +11,32 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :mod:`cnnlib.loops`: slow loop versions that read like the slides
 - :func:`conv_output_size`: the one output-size formula
 - :mod:`cnnlib.gradcheck`: numerical gradients
+- Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
+  :class:`Dense`, ...), the :class:`Sequential` model with ``summary()``,
+  ``compile()``, ``fit()``, ``evaluate()``, ``predict()`` and ``save()``, and
+  :func:`load_model`
+- :mod:`cnnlib.optimizers` (SGD, Adam), :mod:`cnnlib.losses`,
+  :mod:`cnnlib.initializers`, :mod:`cnnlib.datasets` (digits, MNIST)
 """
 
-from cnnlib import functional, gradcheck, loops
+from cnnlib import datasets, functional, gradcheck, initializers, layers, loops, losses, optimizers
+from cnnlib.layers import (
+    Activation,
+    AveragePooling2D,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    LeakyReLU,
+    MaxPooling2D,
+    MinPooling2D,
+    ReLU,
+    Softmax,
+)
+from cnnlib.model import Sequential
 from cnnlib.ops import (
     activation_derivative,
     conv2d,
@@ -31,22 +54,49 @@ from cnnlib.ops import (
     swish,
     tanh,
 )
+from cnnlib.optimizers import SGD, Adam
+from cnnlib.saving import load_model
 from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
+from cnnlib.training import History
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SGD",
+    "Activation",
+    "Adam",
+    "AveragePooling2D",
+    "BatchNormalization",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "History",
+    "LeakyReLU",
+    "MaxPooling2D",
+    "MinPooling2D",
+    "ReLU",
+    "Sequential",
+    "Softmax",
     "activation_derivative",
     "conv2d",
     "conv_output_shape",
     "conv_output_size",
+    "datasets",
     "elu",
     "functional",
     "global_avg_pool",
     "global_max_pool",
     "gradcheck",
+    "initializers",
+    "layers",
     "leaky_relu",
+    "load_model",
     "loops",
+    "losses",
+    "optimizers",
     "pool2d",
     "radial_basis",
     "relu",

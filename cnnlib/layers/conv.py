@@ -1,0 +1,141 @@
+"""The 2-D convolution layer, Keras' ``Conv2D``.
+
+Shapes of one example: ``(H, W, C_in)`` in, ``(H_out, W_out, filters)`` out,
+with ``H_out`` and ``W_out`` from :func:`cnnlib.conv_output_shape`.
+Weights: ``kernel`` of shape ``(KH, KW, C_in, filters)`` and ``bias`` of shape
+``(filters,)``, so ``KH * KW * C_in * filters + filters`` parameters.
+"""
+
+from __future__ import annotations
+
+from cnnlib import initializers
+from cnnlib._checks import non_negative_int, pair, positive_int
+from cnnlib.functional import conv2d_backward, conv2d_forward
+from cnnlib.layers.base import Layer, as_generator
+from cnnlib.layers.core import Activation, check_bool
+from cnnlib.shapes import conv_output_shape, resolve_padding
+
+
+class Conv2D(Layer):
+    """Slide ``filters`` kernels over the input, then apply an activation.
+
+    Parameters
+    ----------
+    filters : int
+        Number of kernels, which is the number of output channels.
+    kernel_size : int or (int, int)
+        Height and width of each kernel.
+    strides : int or (int, int)
+        Step of the window along the height and the width.
+    padding : "valid", "same", int or (int, int)
+        "valid" adds no zeros, "same" adds those that keep ``ceil(H / stride)``
+        outputs (Keras' rule); an int ``p`` adds ``p`` zeros on every side.
+    activation : str or None
+        Applied to the convolution's output; see :class:`Activation`.
+    use_bias : bool
+        Add one learned bias per filter.
+    kernel_initializer, bias_initializer : str
+        Names from :data:`cnnlib.initializers.INITIALIZERS`; Keras' defaults.
+
+    Examples
+    --------
+    >>> layer = Conv2D(32, (3, 3), padding="same", activation="relu").build((64, 64, 3), rng=0)
+    >>> layer.output_shape, layer.count_params()  # 3*3*3*32 weights + 32 biases
+    ((64, 64, 32), 896)
+    """
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        name=None,
+        input_shape=None,
+    ):
+        super().__init__(name, input_shape)
+        self.filters = positive_int(filters, "filters")
+        self.kernel_size = pair(kernel_size, "kernel_size")
+        self.strides = pair(strides, "strides")
+        self.padding = check_padding(padding)
+        self.activation = Activation(activation)
+        self.use_bias = check_bool(use_bias, "use_bias")
+        self.kernel_initializer = initializers.get_initializer(kernel_initializer)
+        self.bias_initializer = initializers.get_initializer(bias_initializer)
+
+    @property
+    def final_activation(self) -> str:
+        return self.activation.activation
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(
+                f"{self.describe()} expects examples of shape (H, W, C); "
+                f"received {tuple(input_shape)}"
+            )
+        h, w, _ = input_shape
+        pads = resolve_padding(self.padding, (h, w), self.kernel_size, self.strides)
+        for axis, n, f, (before, after) in zip(
+            ("height", "width"), (h, w), self.kernel_size, pads, strict=True
+        ):
+            if f > n + before + after:
+                raise ValueError(
+                    f"{self.describe()}: kernel_size={self.kernel_size} is larger than its input "
+                    f"along the {axis} ({n}, padding={self.padding!r}); input shape "
+                    f"{tuple(input_shape)}. Use a smaller kernel, padding='same' or a larger input"
+                )
+        return (*conv_output_shape((h, w), self.kernel_size, pads, self.strides), self.filters)
+
+    def init_weights(self, rng):
+        rng = as_generator(rng, self.describe())
+        shape = (*self.kernel_size, self.input_shape[2], self.filters)
+        self.params["kernel"] = self.kernel_initializer(shape, rng, self.dtype)
+        if self.use_bias:
+            self.params["bias"] = self.bias_initializer((self.filters,), rng, self.dtype)
+
+    def forward(self, x, training=False, skip_activation=False):
+        """``(N, H, W, C_in)`` to ``(N, H_out, W_out, filters)``."""
+        z, self.cache = conv2d_forward(
+            self.check_input(x),
+            self.params["kernel"],
+            self.params.get("bias"),
+            stride=self.strides,
+            padding=self.padding,
+        )
+        return self.activation.forward(z, skip_activation=skip_activation)
+
+    def backward(self, dout, skip_activation=False):
+        dz = self.activation.backward(dout, skip_activation=skip_activation)
+        dx, self.grads["kernel"], db = conv2d_backward(dz, self.cache)
+        if self.use_bias:
+            self.grads["bias"] = db
+        return dx
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides),
+            "padding": list(self.padding) if isinstance(self.padding, tuple) else self.padding,
+            "activation": self.final_activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": self.kernel_initializer.__name__,
+            "bias_initializer": self.bias_initializer.__name__,
+        }
+
+
+def check_padding(padding):
+    """Return ``padding`` as "valid", "same", or a pair of non-negative ints."""
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(
+                f"padding must be 'valid', 'same', an int or a pair of ints; "
+                f"received padding={padding!r}"
+            )
+        return padding
+    return pair(padding, "padding", check=non_negative_int)

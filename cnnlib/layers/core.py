@@ -1,0 +1,250 @@
+"""Activations, Flatten, Dense and Dropout as layers.
+
+Shapes of one example (the batch axis ``N`` comes first in every array):
+
+- ``Activation``, ``ReLU``, ``LeakyReLU``, ``Softmax``, ``Dropout``: output as input.
+- ``Flatten``: ``(H, W, C)`` becomes ``(H * W * C,)``.
+- ``Dense(units)``: ``(D,)`` becomes ``(units,)``, with ``D * units + units`` parameters.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+
+from cnnlib import initializers
+from cnnlib._checks import positive_int, real_number
+from cnnlib.functional import (
+    dense_backward,
+    dense_forward,
+    dropout_backward,
+    dropout_forward,
+    flatten_backward,
+    flatten_forward,
+    get_activation,
+)
+from cnnlib.layers.base import Layer, as_generator
+
+
+class Activation(Layer):
+    """Apply an activation function element by element (softmax: along the last axis).
+
+    Parameters
+    ----------
+    activation : str or None
+        A name from :data:`cnnlib.functional.ACTIVATIONS` ("relu", "sigmoid",
+        "tanh", "softmax", ...); ``None`` means "linear" (the identity).
+    **options
+        Passed to the activation, for example ``slope`` for "leaky_relu".
+
+    ``forward`` and ``backward`` take ``skip_activation=True`` to pass values
+    through unchanged; the model uses it to fuse a final softmax with the
+    cross-entropy loss.
+    """
+
+    def __init__(self, activation, name=None, input_shape=None, **options):
+        super().__init__(name, input_shape)
+        self.forward_fn, self.backward_fn = get_activation(activation)
+        self.activation = "linear" if activation is None else activation
+        allowed = list(inspect.signature(self.forward_fn).parameters)[1:]
+        unknown = sorted(set(options) - set(allowed))
+        if unknown:
+            raise TypeError(
+                f"activation {self.activation!r} takes the options {allowed}; received {unknown}"
+            )
+        self.options = {key: real_number(value, key) for key, value in options.items()}
+
+    @property
+    def final_activation(self) -> str:
+        return self.activation
+
+    def forward(self, x, training=False, skip_activation=False):
+        """``f(x)``, of the shape of ``x``; ``x`` itself with ``skip_activation``."""
+        if skip_activation:
+            return x
+        out, self.cache = self.forward_fn(x, **self.options)
+        return out
+
+    def backward(self, dout, skip_activation=False):
+        """``dout * f'(x)`` (softmax: its Jacobian times ``dout``)."""
+        if skip_activation:
+            return dout
+        return self.backward_fn(dout, self.cache)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation, **self.options}
+
+
+class ReLU(Activation):
+    """``max(0, x)``, as a layer of its own."""
+
+    def __init__(self, name=None, input_shape=None):
+        super().__init__("relu", name, input_shape)
+
+    def get_config(self):
+        return {"name": self.name}
+
+
+class LeakyReLU(Activation):
+    """``x`` for ``x > 0`` and ``negative_slope * x`` otherwise (Keras' default slope 0.3)."""
+
+    def __init__(self, negative_slope=0.3, name=None, input_shape=None):
+        super().__init__("leaky_relu", name, input_shape, slope=negative_slope)
+        self.negative_slope = self.options["slope"]
+
+    def get_config(self):
+        return {"name": self.name, "negative_slope": self.negative_slope}
+
+
+class Softmax(Activation):
+    """Softmax over the last axis: positive values that sum to 1."""
+
+    def __init__(self, name=None, input_shape=None):
+        super().__init__("softmax", name, input_shape)
+
+    def get_config(self):
+        return {"name": self.name}
+
+
+class Flatten(Layer):
+    """Lay out each example's values in one row: ``(H, W, C)`` becomes ``(H * W * C,)``."""
+
+    def compute_output_shape(self, input_shape):
+        return (math.prod(input_shape),)
+
+    def forward(self, x, training=False):
+        out, self.cache = flatten_forward(self.check_input(x))
+        return out
+
+    def backward(self, dout):
+        return flatten_backward(dout, self.cache)
+
+
+class Dense(Layer):
+    """Fully connected layer: ``activation(x @ kernel + bias)``.
+
+    Parameters
+    ----------
+    units : int
+        Number of outputs.
+    activation : str or None
+        Applied to ``x @ kernel + bias``; see :class:`Activation`.
+    use_bias : bool
+        Add a learned bias (``units`` more parameters).
+    kernel_initializer, bias_initializer : str
+        Names from :data:`cnnlib.initializers.INITIALIZERS`; Keras' defaults.
+
+    Weights: ``kernel`` of shape ``(D, units)`` and ``bias`` of shape ``(units,)``.
+    The input must be flat, ``(N, D)``: put a :class:`Flatten` before it.
+    """
+
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        name=None,
+        input_shape=None,
+    ):
+        super().__init__(name, input_shape)
+        self.units = positive_int(units, "units")
+        self.activation = Activation(activation)
+        self.use_bias = check_bool(use_bias, "use_bias")
+        self.kernel_initializer = initializers.get_initializer(kernel_initializer)
+        self.bias_initializer = initializers.get_initializer(bias_initializer)
+
+    @property
+    def final_activation(self) -> str:
+        return self.activation.activation
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 1:
+            raise ValueError(
+                f"{self.describe()} expects flat examples of shape (D,); received examples of "
+                f"shape {tuple(input_shape)}: put a Flatten() layer before it"
+            )
+        return (self.units,)
+
+    def init_weights(self, rng):
+        rng = as_generator(rng, self.describe())
+        shape = (self.input_shape[0], self.units)
+        self.params["kernel"] = self.kernel_initializer(shape, rng, self.dtype)
+        if self.use_bias:
+            self.params["bias"] = self.bias_initializer((self.units,), rng, self.dtype)
+
+    def forward(self, x, training=False, skip_activation=False):
+        """``(N, D)`` to ``(N, units)``; ``skip_activation`` returns ``x @ kernel + bias``."""
+        z, self.cache = dense_forward(
+            self.check_input(x), self.params["kernel"], self.params.get("bias")
+        )
+        return self.activation.forward(z, skip_activation=skip_activation)
+
+    def backward(self, dout, skip_activation=False):
+        dz = self.activation.backward(dout, skip_activation=skip_activation)
+        dx, self.grads["kernel"], db = dense_backward(dz, self.cache)
+        if self.use_bias:
+            self.grads["bias"] = db
+        return dx
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.final_activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": self.kernel_initializer.__name__,
+            "bias_initializer": self.bias_initializer.__name__,
+        }
+
+
+class Dropout(Layer):
+    """In training, zero a random fraction ``rate`` of the values and scale up the rest.
+
+    At inference it is the identity. The random masks come from the generator
+    the layer is built with (the model gives each layer its own), or from
+    ``seed`` when given.
+
+    Parameters
+    ----------
+    rate : float
+        Fraction of values dropped, ``0 <= rate < 1``.
+    seed : int, optional
+        Seed of this layer's own generator.
+    """
+
+    def __init__(self, rate, seed=None, name=None, input_shape=None):
+        super().__init__(name, input_shape)
+        self.rate = real_number(rate, "rate")
+        if not 0 <= self.rate < 1:
+            raise ValueError(
+                f"rate must be in [0, 1) (the fraction dropped); received rate={rate!r}"
+            )
+        self.seed = seed
+        self.rng = None
+
+    def init_weights(self, rng):
+        if self.seed is not None:
+            self.rng = as_generator(self.seed, self.describe())
+        elif rng is not None:
+            self.rng = as_generator(rng, self.describe())
+
+    def forward(self, x, training=False):
+        out, self.cache = dropout_forward(self.check_input(x), self.rate, training, rng=self.rng)
+        return out
+
+    def backward(self, dout):
+        return dropout_backward(dout, self.cache)
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool, raising unless it is ``True`` or ``False``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; received {value!r}")
+    return bool(value)

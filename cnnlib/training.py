@@ -1,0 +1,106 @@
+"""The training loop behind :meth:`Sequential.fit`: epochs, mini-batches, progress, history.
+
+Each epoch visits the training examples in a new random order, in
+mini-batches taken by index arrays (no Python loop over examples); each
+mini-batch is one :meth:`Sequential.train_step`: forward, loss, backward,
+optimiser step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlib._checks import positive_int, real_number
+
+
+class History:
+    """What :meth:`Sequential.fit` returns: ``history["loss"]`` and others, one value per epoch."""
+
+    def __init__(self):
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+
+    def append(self, epoch: int, logs: dict[str, float]) -> None:
+        """Record the results of one epoch."""
+        self.epoch.append(epoch)
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(value)
+
+    def __repr__(self) -> str:
+        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
+
+
+def fit(model, x, y, epochs, batch_size, validation_data, validation_split, shuffle, seed, verbose):
+    """Train ``model``; the arguments are those of :meth:`Sequential.fit`."""
+    model.check_compiled()
+    x = model.check_x(x)
+    y = model.check_y(y, len(x))
+    epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1 or 2; received verbose={verbose!r}")
+    x, y, validation_data = split_validation(x, y, validation_data, validation_split)
+    if validation_data is not None:
+        x_val = model.check_x(validation_data[0], "validation x")
+        validation_data = (x_val, model.check_y(validation_data[1], len(x_val)))
+    rng = model.shuffle_rng if seed is None else np.random.default_rng(seed)
+    history = History()
+    for epoch in range(epochs):
+        order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
+        batches = [order[i : i + batch_size] for i in range(0, len(x), batch_size)]
+        bar = progress_bar(verbose, len(batches), f"Epoch {epoch + 1}/{epochs}")
+        total_loss, total_correct, seen = 0.0, 0, 0
+        for index in batches:
+            loss, correct = model.train_step(x[index], y[index])
+            total_loss, total_correct = total_loss + loss * len(index), total_correct + correct
+            seen += len(index)
+            if bar is not None:
+                bar.set_postfix(rounded(model.logs(total_loss / seen, total_correct / seen)), False)
+                bar.update()
+        logs = model.logs(total_loss / seen, total_correct / seen)
+        if validation_data is not None:
+            val = model.evaluate(*validation_data, batch_size=batch_size, return_dict=True)
+            logs.update({f"val_{key}": value for key, value in val.items()})
+        history.append(epoch, logs)
+        if bar is not None:
+            bar.set_postfix(rounded(logs))
+            bar.close()
+        elif verbose == 2:
+            results = " - ".join(f"{key}: {value}" for key, value in rounded(logs).items())
+            print(f"Epoch {epoch + 1}/{epochs} - {results}")
+    return history
+
+
+def rounded(logs: dict[str, float]) -> dict[str, str]:
+    """Results with four decimals, as Keras shows them."""
+    return {key: f"{value:.4f}" for key, value in logs.items()}
+
+
+def split_validation(x, y, validation_data, validation_split):
+    """Keep the last ``validation_split`` of ``(x, y)`` for validation, as Keras does."""
+    validation_split = real_number(validation_split, "validation_split")
+    if not validation_split:
+        return x, y, validation_data
+    if validation_data is not None:
+        raise ValueError("pass validation_data or validation_split, not both")
+    if not 0 < validation_split < 1:
+        raise ValueError(f"validation_split must be in [0, 1); received {validation_split!r}")
+    split = int(len(x) * (1 - validation_split))
+    if split in (0, len(x)):
+        raise ValueError(
+            f"validation_split={validation_split} of {len(x)} examples leaves "
+            f"{split} for training and {len(x) - split} for validation; both must be at least 1"
+        )
+    return x[:split], y[:split], (x[split:], y[split:])
+
+
+def progress_bar(verbose: int, total: int, description: str):
+    """A tqdm progress bar when ``verbose == 1`` (a widget in notebooks), else ``None``."""
+    if verbose != 1:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "the progress bar needs tqdm: pip install tqdm, or pass verbose=0 or verbose=2"
+        ) from exc
+    return tqdm(total=total, desc=description, unit="batch")
