@@ -116,3 +116,20 @@ def test_dead_units_plot():
     ax = plot_dead_units({"ReLU": [0, 5, 5], "leaky ReLU": [0, 2, 2]}, 10, boundary=1)
     assert ax.get_ylim() == (0, 10)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ReLU", "leaky ReLU"]
+
+
+def test_rectified_map_of_a_photo_has_the_image_first():
+    image = np.random.default_rng(0).random((30, 20))
+    fmap = cl.conv2d(image, [[1, 0, -1]] * 3)
+    fig = draw_rectified(fmap, image=image, titles=("edges", "rectified"))
+    assert [ax.get_title() for ax in fig.axes] == ["image 30×20", "edges 28×18", "rectified 28×18"]
+    shown = fig.axes[2].get_images()[0].get_array()
+    np.testing.assert_array_equal(shown, cl.relu(fmap))
+
+
+def test_with_gaps_keeps_steep_smooth_curves_whole():
+    x = np.linspace(-5, 5, 401)
+    _, dy = with_gaps(x, activation_curve("radial_basis", x, epsilon=2.0)[1])
+    assert not np.isnan(dy).any()
+    _, dy = with_gaps(x, activation_curve("selu", x)[1])
+    assert np.isnan(dy).sum() == 1  # SELU's slope jumps from λα to λ at 0

@@ -122,8 +122,10 @@ def with_gaps(x, dy):
     if span == 0:
         return x, dy
     steps = np.abs(np.diff(dy))
-    # a jump: a step far larger than the typical step and than 5 % of the range
-    after = np.nonzero((steps > 10 * np.median(steps)) & (steps > 0.05 * span))[0] + 1
+    padded = np.concatenate([[0.0], steps, [0.0]])
+    neighbours = np.maximum(padded[:-2], padded[2:])
+    # a jump: a step of more than 5 % of the range, and 5 times either neighbouring step
+    after = np.nonzero((steps > 0.05 * span) & (steps > 5 * neighbours))[0] + 1
     middle = (x[after - 1] + x[after]) / 2
     return np.insert(x, after, middle), np.insert(dy, after, np.nan)
 
@@ -266,6 +268,7 @@ def draw_rectified(
     activation="relu",
     *,
     titles=("feature map", None),
+    image=None,
     numbers=None,
     fig=None,
     figsize=None,
@@ -275,7 +278,9 @@ def draw_rectified(
 
     The activation comes from :func:`cnnlib.functional.get_activation`; both
     maps share one colour scale centred on zero (``RdBu_r``), so the negative
-    (blue) cells that ReLU sets to zero turn white.
+    (blue) cells that ReLU sets to zero turn white. A large map is drawn as an
+    image, its colours saturating at the 99th percentile of the magnitudes so
+    that a few extreme values do not wash out the rest.
 
     Parameters
     ----------
@@ -284,6 +289,8 @@ def draw_rectified(
         A key of :data:`cnnlib.functional.ACTIVATIONS`.
     titles : (str, str or None)
         Titles of the two maps (the second defaults to "after <activation>").
+    image : array, shape (H0, W0), optional
+        The grey-level image the map was computed from, drawn first.
     numbers : bool, optional
         Write the numbers (default: when the map is at most 12 cells wide).
     fig : matplotlib Figure, optional
@@ -303,23 +310,44 @@ def draw_rectified(
     h, w = fmap.shape
     if numbers is None:
         numbers = max(h, w) <= 12
+    panels = 2 if image is None else 3
     if figsize is None:
-        figsize = (1.1 * w + 2.6, 0.55 * h + 1.4) if numbers else (8, 8 * h / (2 * w) + 0.8)
+        if numbers:
+            figsize = (1.1 * w + 2.6 + (1.1 * w if image is not None else 0), 0.55 * h + 1.4)
+        else:
+            figsize = (3.6 * panels, 3.6 * h / w + 0.7)
     if fig is None:
         fig = plt.figure(figsize=figsize)
-    axes = fig.subplots(1, 2)
-    half = float(np.max(np.abs(fmap))) or 1.0
-    norm = colors.CenteredNorm(vcenter=0.0, halfrange=1.8 * half if numbers else half)
-    second = titles[1] or f"after {LABELS.get(activation, activation)}"
+    axes = fig.subplots(1, panels)
+    magnitudes = np.abs(fmap)
     if numbers:
-        draw_grid(fmap, axes[0], title=f"{titles[0]} {h}×{w}", cmap="RdBu_r", norm=norm)
+        norm = colors.CenteredNorm(vcenter=0.0, halfrange=1.8 * (float(magnitudes.max()) or 1.0))
+    else:
+        norm = colors.CenteredNorm(
+            vcenter=0.0, halfrange=float(np.percentile(magnitudes, 99)) or 1.0
+        )
+    second = titles[1] or f"after {LABELS.get(activation, activation)}"
+    if image is not None:
+        image = as_float_array(image, "image")
+        if image.ndim != 2:
+            raise ValueError(f"image must be a 2-D array (H, W); received shape {image.shape}")
+        if numbers:
+            draw_grid(image, axes[0], title=f"image {image.shape[0]}×{image.shape[1]}")
+        else:
+            axes[0].imshow(image, cmap="gray", interpolation="nearest")
+            axes[0].set_title(f"image {image.shape[0]}×{image.shape[1]}", fontsize=11)
+            axes[0].set_xticks([])
+            axes[0].set_yticks([])
+    ax_map, ax_out = axes[-2:]
+    if numbers:
+        draw_grid(fmap, ax_map, title=f"{titles[0]} {h}×{w}", cmap="RdBu_r", norm=norm)
         draw_grid(
-            out, axes[1], title=f"{second} {h}×{w}", cmap="RdBu_r", norm=norm, outlined=out != fmap
+            out, ax_out, title=f"{second} {h}×{w}", cmap="RdBu_r", norm=norm, outlined=out != fmap
         )
         fig.subplots_adjust(left=0.06, right=0.97, top=0.78, bottom=0.06, wspace=0.6)
-        arrow_between(fig, axes[0], axes[1], LABELS.get(activation, activation))
+        arrow_between(fig, ax_map, ax_out, LABELS.get(activation, activation))
     else:
-        for ax, grid, title in zip(axes, (fmap, out), (titles[0], second), strict=True):
+        for ax, grid, title in zip((ax_map, ax_out), (fmap, out), (titles[0], second), strict=True):
             ax.imshow(grid, cmap="RdBu_r", norm=norm, interpolation="nearest")
             ax.set_title(f"{title} {h}×{w}", fontsize=11)
             ax.set_xticks([])

@@ -160,7 +160,7 @@ def draw_flatten(x, *, show="values", max_vector=30, figsize=None, decimals=2):
     below = with_vector and not beside
     if figsize is None:
         width = 0.5 * w * c + 1.0 * c + (1.8 if beside else 0.4)
-        height = 0.5 * max(h, d if beside else 0) + 1.3 + (1.3 if below else 0)
+        height = 0.5 * max(h, d if beside else 0) + 1.3 + (0.9 if below else 0)
         figsize = (min(max(width, 0.5 * d + 0.8 if below else 0), 14), height)
     fig = plt.figure(figsize=figsize)
     # the maps in the middle of the top row, with empty columns on both sides
@@ -172,7 +172,7 @@ def draw_flatten(x, *, show="values", max_vector=30, figsize=None, decimals=2):
         width_ratios=[pad] + [w] * c + [pad] + ([1] if beside else []),
         height_ratios=[h, 1] if below else None,
         wspace=0.7 if beside else 1.2 / w,
-        hspace=0.6,
+        hspace=0.35,
     )
     axes = [fig.add_subplot(grid[0, k + 1]) for k in range(c)]
     for k, ax in enumerate(axes):

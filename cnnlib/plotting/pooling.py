@@ -135,7 +135,7 @@ def draw_pooling(
     if fig is None:
         fig = plt.figure(figsize=figsize)
     ax_in, ax_out = fig.subplots(
-        1, 2, gridspec_kw={"width_ratios": [w + extra_w, max(wo, 1)], "wspace": 0.5}
+        1, 2, gridspec_kw={"width_ratios": [w + extra_w, max(wo, 1)], "wspace": 0.75}
     )
 
     fill = np.ones((h, w, 3))
@@ -231,14 +231,14 @@ def draw_shift_comparison(image, shifted, *, pool_size=2, labels=("image", "shif
         vmin=min(image.min(), shifted.min()), vmax=max(image.max(), shifted.max())
     )
     fig, axes = plt.subplots(2, 3, figsize=(7.4, 5.4))
-    names = ("input", f"subsampled, stride {pool_size}", f"max pooled {pool_size}×{pool_size}")
+    names = ("input", f"subsampled (stride {pool_size})", f"max pooled ({pool_size}×{pool_size})")
     for r, (row, label) in enumerate(zip(rows, labels, strict=True)):
         for c, (grid, name) in enumerate(zip(row, names, strict=True)):
             ax = axes[r, c]
             ax.imshow(grid, cmap="gray_r", norm=norm, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
-            title = f"{name} {grid.shape[0]}×{grid.shape[1]}" if r == 0 else ""
+            title = f"{name}, {grid.shape[0]}×{grid.shape[1]}" if r == 0 else ""
             if r == 1 and c > 0:
                 changed = grid != rows[0][c]
                 outline_cells(ax, changed, color=MARK_COLOR, linewidth=2)

@@ -105,7 +105,7 @@ class ActivationExplorer(widgets.VBox):
         lo, hi = self.x_range.value
         if hi <= lo:
             hi = lo + 1.0
-        fig = Figure(figsize=(9, 3.4))
+        fig = Figure(figsize=(8, 3))
         plot_overlay(
             names,
             np.linspace(lo, hi, 401),
