@@ -274,12 +274,14 @@ def softmax_backward(dout, cache):
     return out * (dout - np.sum(dout * out, axis=-1, keepdims=True))
 
 
-def radial_basis(x, center=0.0, epsilon=1.0):
+def radial_basis_forward(x, center=0.0, epsilon=1.0):
     """The seeds' radial basis function ``phi(x, c) = exp(-(epsilon |x - c|)^2)``, element-wise.
 
     A bell that is 1 at ``x = center`` and falls towards 0 away from it; a
     larger ``epsilon`` makes it narrower (``epsilon**2`` is the ``gamma`` of
-    ``exp(-gamma (x - c)^2)``).
+    ``exp(-gamma (x - c)^2)``). It is not in :data:`ACTIVATIONS`: it has a
+    centre of its own, so it is used on its own terms (in radial basis
+    function networks), not as a drop-in activation of a layer.
 
     Parameters
     ----------
@@ -289,11 +291,33 @@ def radial_basis(x, center=0.0, epsilon=1.0):
 
     Returns
     -------
-    array, same shape as ``x``
+    out : array, same shape as ``x``
+    cache : tuple
+        ``(x, out, center, epsilon)``, for :func:`radial_basis_backward`.
     """
     x = as_float_array(x, "x")
     center, epsilon = real_number(center, "center"), real_number(epsilon, "epsilon")
-    return np.exp(-np.square(epsilon * (x - center)))
+    out = np.exp(-np.square(epsilon * (x - center)))
+    return out, (x, out, center, epsilon)
+
+
+def radial_basis_backward(dout, cache):
+    """Derivative ``-2 epsilon^2 (x - c) phi(x, c)``: ``dx`` as ``x``."""
+    x, out, center, epsilon = cache
+    dout = check_dout(dout, x.shape, x.dtype)
+    return dout * (-2 * epsilon * epsilon) * (x - center) * out
+
+
+def radial_basis(x, center=0.0, epsilon=1.0):
+    """The radial basis function ``exp(-(epsilon |x - c|)^2)`` of every element of ``x``.
+
+    The output alone; :func:`radial_basis_forward` also returns the cache
+    for :func:`radial_basis_backward`.
+
+    >>> radial_basis([0.0, 1.0], center=1.0)
+    array([0.36787944, 1.        ])
+    """
+    return radial_basis_forward(x, center, epsilon)[0]
 
 
 ACTIVATIONS = {

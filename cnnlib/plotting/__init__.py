@@ -7,10 +7,29 @@ Each module draws one kind of picture:
   element-wise products, the feature map filling in.
 - :mod:`cnnlib.plotting.images`: arrays as pictures, numbers over pixels,
   colour channels, filter results.
-- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by channel.
-- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the size.
+- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by
+  channel.
+- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the
+  size.
+- :mod:`cnnlib.plotting.grids`: a small matrix as a grid of numbered cells,
+  the building block of the pictures below.
+- :mod:`cnnlib.plotting.activations`: activation functions beside their
+  derivatives, a feature map before and after ReLU, dead units.
+- :mod:`cnnlib.plotting.pooling`: pooling windows and what each keeps;
+  subsampling against pooling on a shifted image.
+- :mod:`cnnlib.plotting.dense`: flattening, fully connected layers, class
+  probabilities and dropout.
 """
 
+from cnnlib.plotting.activations import (
+    SEED_ACTIVATIONS,
+    activation_curve,
+    draw_rectified,
+    plot_activation,
+    plot_activations,
+    plot_dead_units,
+    plot_overlay,
+)
 from cnnlib.plotting.compact import compact_png, use_compact_png
 from cnnlib.plotting.convolution import (
     animate_conv,
@@ -19,6 +38,15 @@ from cnnlib.plotting.convolution import (
     draw_matrix,
     sum_of_products_text,
 )
+from cnnlib.plotting.dense import (
+    draw_dense_layer,
+    draw_dropout,
+    draw_flatten,
+    draw_probabilities,
+    draw_steps,
+    flat_positions,
+)
+from cnnlib.plotting.grids import draw_grid, number_text
 from cnnlib.plotting.images import (
     show_channels,
     show_filter_grid,
@@ -26,14 +54,33 @@ from cnnlib.plotting.images import (
     show_image,
     show_pixel,
 )
+from cnnlib.plotting.pooling import draw_pooling, draw_shift_comparison, pooling_sources
 from cnnlib.plotting.volumes import show_channel_sum, show_windows
 
 __all__ = [
+    "SEED_ACTIVATIONS",
+    "activation_curve",
     "animate_conv",
     "compact_png",
     "draw_conv_result",
     "draw_conv_step",
+    "draw_dense_layer",
+    "draw_dropout",
+    "draw_flatten",
+    "draw_grid",
     "draw_matrix",
+    "draw_pooling",
+    "draw_probabilities",
+    "draw_rectified",
+    "draw_shift_comparison",
+    "draw_steps",
+    "flat_positions",
+    "number_text",
+    "plot_activation",
+    "plot_activations",
+    "plot_dead_units",
+    "plot_overlay",
+    "pooling_sources",
     "show_channel_sum",
     "show_channels",
     "show_filter_grid",
