@@ -173,15 +173,20 @@ class Sequential:
             return self.layers[-1].forward(x, training, skip_activation=True)
         return self.layers[-1].forward(x, training)
 
-    def backward(self, dout, skip_final_activation=False) -> np.ndarray:
-        """Run every layer's backward pass in reverse; return the gradient of the input."""
-        last = self.layers[-1]
-        if skip_final_activation:
-            dout = last.backward(dout, skip_activation=True)
-        else:
-            dout = last.backward(dout)
-        for layer in reversed(self.layers[:-1]):
-            dout = layer.backward(dout)
+    def backward(self, dout, skip_final_activation=False, input_grad=True) -> np.ndarray:
+        """Run every layer's backward pass in reverse; return the gradient of the input.
+
+        With ``input_grad=False`` (as in training, where nothing comes before
+        the input) a first layer that can skip its input gradient does, and the
+        result is ``None``.
+        """
+        for i in reversed(range(len(self.layers))):
+            layer, options = self.layers[i], {}
+            if i == len(self.layers) - 1 and skip_final_activation:
+                options["skip_activation"] = True
+            if i == 0 and not input_grad and layer.can_skip_input_grad:
+                options["input_grad"] = False
+            dout = layer.backward(dout, **options)
         return dout
 
     # ----- training ---------------------------------------------------------------------------
@@ -234,7 +239,7 @@ class Sequential:
         fused, from_logits = self.uses_logits()
         out = self.forward(x, training=True, skip_final_activation=fused)
         loss, dout = self.loss(out, y, from_logits=from_logits)
-        self.backward(dout, skip_final_activation=fused)
+        self.backward(dout, skip_final_activation=fused, input_grad=False)
         self.optimizer.step(self.trainable_params(), self.gradients())
         correct = int(self.loss.correct(out, y, from_logits).sum()) if self.metrics else 0
         return float(loss), correct

@@ -203,3 +203,14 @@ def test_backward_checks_dout_shape():
     _, cache = conv2d_forward(X, W)
     with pytest.raises(ValueError, match=r"dout must have the forward output's shape"):
         conv2d_backward(np.zeros((1, 1, 1, 1)), cache)
+
+
+def test_backward_without_input_gradient_gives_the_same_weight_gradients():
+    x, w, b = random_case(np.random.default_rng(6), 2, 6, 5, 3, 3, 2, 4)
+    out, cache = conv2d_forward(x, w, b, stride=2, padding="same")
+    dout = np.random.default_rng(7).standard_normal(out.shape)
+    dx, dw, db = conv2d_backward(dout, cache)
+    none, dw2, db2 = conv2d_backward(dout, cache, input_grad=False)
+    assert none is None and dx.shape == x.shape
+    np.testing.assert_array_equal(dw2, dw)
+    np.testing.assert_array_equal(db2, db)

@@ -57,7 +57,8 @@ def relu_forward(x):
 def relu_backward(dout, cache):
     """Derivative 1 where ``x > 0`` and 0 elsewhere (also at 0): ``dx`` as ``x``."""
     x = cache
-    return np.where(x > 0, check_dout(dout, x.shape, x.dtype), 0)
+    # Multiplying by the mask is many times faster than np.where on large arrays.
+    return check_dout(dout, x.shape, x.dtype) * (x > 0)
 
 
 def leaky_relu_forward(x, slope=0.1):

@@ -154,6 +154,10 @@ class Layer:
         """Fill ``grads`` from ``dout`` (shape of the output) and return ``dx``."""
         raise NotImplementedError
 
+    #: Whether ``backward`` accepts ``input_grad=False`` to skip computing ``dx``
+    #: (worth it where ``dx`` is expensive, as in a convolution).
+    can_skip_input_grad = False
+
     def get_config(self) -> dict:
         """The constructor's arguments, as JSON-friendly values."""
         return {"name": self.name}

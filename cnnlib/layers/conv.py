@@ -108,9 +108,11 @@ class Conv2D(Layer):
         )
         return self.activation.forward(z, skip_activation=skip_activation)
 
-    def backward(self, dout, skip_activation=False):
+    can_skip_input_grad = True
+
+    def backward(self, dout, skip_activation=False, input_grad=True):
         dz = self.activation.backward(dout, skip_activation=skip_activation)
-        dx, self.grads["kernel"], db = conv2d_backward(dz, self.cache)
+        dx, self.grads["kernel"], db = conv2d_backward(dz, self.cache, input_grad=input_grad)
         if self.use_bias:
             self.grads["bias"] = db
         return dx
