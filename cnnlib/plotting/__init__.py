@@ -19,6 +19,14 @@ Each module draws one kind of picture:
   subsampling against pooling on a shifted image.
 - :mod:`cnnlib.plotting.dense`: flattening, fully connected layers, class
   probabilities and dropout.
+- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by
+  channel.
+- :mod:`cnnlib.plotting.models`: a model as a column of layer boxes, drawn
+  from the model itself.
+- :mod:`cnnlib.plotting.training`: learning curves, confusion matrices,
+  labelled images, learned filters, feature maps at each depth.
+- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the
+  size.
 """
 
 from cnnlib.plotting.activations import (
@@ -54,7 +62,15 @@ from cnnlib.plotting.images import (
     show_image,
     show_pixel,
 )
+from cnnlib.plotting.models import draw_model
 from cnnlib.plotting.pooling import draw_pooling, draw_shift_comparison, pooling_sources
+from cnnlib.plotting.training import (
+    plot_history,
+    show_confusion_matrix,
+    show_feature_maps_by_depth,
+    show_image_grid,
+    show_kernels,
+)
 from cnnlib.plotting.volumes import show_channel_sum, show_windows
 
 __all__ = [
@@ -69,6 +85,7 @@ __all__ = [
     "draw_flatten",
     "draw_grid",
     "draw_matrix",
+    "draw_model",
     "draw_pooling",
     "draw_probabilities",
     "draw_rectified",
@@ -79,13 +96,18 @@ __all__ = [
     "plot_activation",
     "plot_activations",
     "plot_dead_units",
+    "plot_history",
     "plot_overlay",
     "pooling_sources",
     "show_channel_sum",
     "show_channels",
+    "show_confusion_matrix",
+    "show_feature_maps_by_depth",
     "show_filter_grid",
     "show_filter_result",
     "show_image",
+    "show_image_grid",
+    "show_kernels",
     "show_pixel",
     "show_windows",
     "sum_of_products_text",
