@@ -165,7 +165,7 @@ def test_im2col_figure_is_one_matrix_product():
     fig = draw_im2col(IMAGE, KERNEL)
     ax_x, ax_cols, ax_w, ax_p, ax_map = fig.axes
     assert cell_texts(ax_x) == as_texts(IMAGE)
-    assert ax_cols.get_title() == "im2col(x): 9×9\none row per window"
+    assert ax_cols.get_title() == "im2col(x): 9×9\none row per window (i, j)"
     assert cell_texts(ax_cols)[:9] == as_texts(IMAGE[0:3, 0:3])  # the first window, row by row
     assert cell_texts(ax_cols)[9:18] == as_texts(IMAGE[0:3, 1:4])
     assert cell_texts(ax_w) == as_texts(KERNEL)
@@ -176,7 +176,7 @@ def test_im2col_figure_is_one_matrix_product():
 
 def test_im2col_figure_with_stride_and_padding():
     fig = draw_im2col(IMAGE, KERNEL, stride=2, padding=1)
-    assert fig.axes[1].get_title() == "im2col(x): 9×9\none row per window"
+    assert fig.axes[1].get_title() == "im2col(x): 9×9\none row per window (i, j)"
     assert cell_texts(fig.axes[4]) == as_texts(cl.conv2d(IMAGE, KERNEL, stride=2, padding=1))
     with pytest.raises(ValueError, match=r"rows must be output positions 0 to 8.*\[9\]"):
         draw_im2col(IMAGE, KERNEL, rows=(0, 9))

@@ -665,14 +665,13 @@ def draw_im2col(image, kernel, *, stride=1, padding=0, rows=(0, 1), figsize=None
         in_title += f",\npadded to {_size(xp.shape)}"
     draw_matrix(xp, ax_x, title=in_title, first_index=(-pt, -pl))
     _tint(ax_x, np.pad(np.zeros(image.shape, bool), pads, constant_values=True), PAD_COLOR)
-    draw_matrix(cols, ax_cols, title=f"im2col(x): {_size(cols.shape)}\none row per window")
+    draw_matrix(cols, ax_cols, title=f"im2col(x): {_size(cols.shape)}\none row per window (i, j)")
     kh, kw = kernel.shape
     ax_cols.set_xticks(np.arange(kh * kw))
     ax_cols.set_xticklabels([f"{u},{v}" for u in range(kh) for v in range(kw)], rotation=90)
     ax_cols.set_yticks(np.arange(ho * wo))
     ax_cols.set_yticklabels([f"({i},{j})" for i in range(ho) for j in range(wo)])
-    ax_cols.set_xlabel("kernel offset (u, v)", fontsize=9)
-    ax_cols.set_ylabel("output position (i, j)", fontsize=9)
+    ax_cols.set_xlabel("one column per kernel offset (u, v)", fontsize=9)
     draw_matrix(column, ax_w, title="kernel as\na column", signed=True)
     ax_w.set_yticks(np.arange(kh * kw))
     ax_w.set_yticklabels([f"{u},{v}" for u in range(kh) for v in range(kw)])
