@@ -27,6 +27,12 @@ Each module draws one kind of picture:
   labelled images, learned filters, feature maps at each depth.
 - :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the
   size.
+- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by
+  channel.
+- :mod:`cnnlib.plotting.backprop`: the backward pass: a graph of operations,
+  the gradients of convolution and pooling, im2col.
+- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the
+  size.
 """
 
 from cnnlib.plotting.activations import (
@@ -37,6 +43,15 @@ from cnnlib.plotting.activations import (
     plot_activations,
     plot_dead_units,
     plot_overlay,
+)
+from cnnlib.plotting.backprop import (
+    draw_computation_graph,
+    draw_im2col,
+    draw_input_gradient,
+    draw_pool_routing,
+    draw_weight_gradient,
+    input_gradient_steps,
+    pool_routes,
 )
 from cnnlib.plotting.compact import compact_png, use_compact_png
 from cnnlib.plotting.convolution import (
@@ -78,26 +93,33 @@ __all__ = [
     "activation_curve",
     "animate_conv",
     "compact_png",
+    "draw_computation_graph",
     "draw_conv_result",
     "draw_conv_step",
     "draw_dense_layer",
     "draw_dropout",
     "draw_flatten",
     "draw_grid",
+    "draw_im2col",
+    "draw_input_gradient",
     "draw_matrix",
     "draw_model",
+    "draw_pool_routing",
     "draw_pooling",
     "draw_probabilities",
     "draw_rectified",
     "draw_shift_comparison",
     "draw_steps",
+    "draw_weight_gradient",
     "flat_positions",
+    "input_gradient_steps",
     "number_text",
     "plot_activation",
     "plot_activations",
     "plot_dead_units",
     "plot_history",
     "plot_overlay",
+    "pool_routes",
     "pooling_sources",
     "show_channel_sum",
     "show_channels",
