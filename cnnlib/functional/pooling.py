@@ -25,21 +25,27 @@ from cnnlib.shapes import conv_output_shape
 POOL_MODES = ("max", "min", "avg")
 
 
+def check_maps(x):
+    """``x`` as a floating-point batch of maps ``(N, H, W, C)`` with no empty axis."""
+    x = as_float_array(x, "x")
+    check_ndim(x, 4, "x", "(N, H, W, C)")
+    if 0 in x.shape[1:]:
+        raise ValueError(f"x must not have an empty axis; received x.shape={x.shape}")
+    return x
+
+
 def check_pool_args(x, pool_size, stride, mode, keep_partial):
     """Validate the arguments of a pooling.
 
     Returns ``x, (ph, pw), (sh, sw), (H_out, W_out)``, ``x`` as floating point.
     """
-    x = as_float_array(x, "x")
-    check_ndim(x, 4, "x", "(N, H, W, C)")
+    x = check_maps(x)
     if mode not in POOL_MODES:
         raise ValueError(f"mode must be one of {list(POOL_MODES)}; received mode={mode!r}")
     if not isinstance(keep_partial, (bool, np.bool_)):
         raise TypeError(f"keep_partial must be True or False; received {keep_partial!r}")
     pool = pair(pool_size, "pool_size")
     stride = pool if stride is None else pair(stride, "stride")
-    if 0 in x.shape[1:]:
-        raise ValueError(f"x must not have an empty axis; received x.shape={x.shape}")
     for axis, n, f in (("height", x.shape[1], pool[0]), ("width", x.shape[2], pool[1])):
         if f > n and not keep_partial:
             raise ValueError(
@@ -175,10 +181,7 @@ def global_max_pool_forward(x):
     cache : tuple
         What :func:`global_max_pool_backward` needs.
     """
-    x = as_float_array(x, "x")
-    check_ndim(x, 4, "x", "(N, H, W, C)")
-    if 0 in x.shape[1:]:
-        raise ValueError(f"x must not have an empty axis; received x.shape={x.shape}")
+    x = check_maps(x)
     flat = x.reshape(x.shape[0], -1, x.shape[3])  # (N, H * W, C)
     first = flat.argmax(axis=1)[:, None, :]  # index of the first largest value
     return np.take_along_axis(flat, first, axis=1)[:, 0], (x.shape, x.dtype, first)
@@ -216,10 +219,7 @@ def global_avg_pool_forward(x):
     cache : tuple
         What :func:`global_avg_pool_backward` needs.
     """
-    x = as_float_array(x, "x")
-    check_ndim(x, 4, "x", "(N, H, W, C)")
-    if 0 in x.shape[1:]:
-        raise ValueError(f"x must not have an empty axis; received x.shape={x.shape}")
+    x = check_maps(x)
     return x.mean(axis=(1, 2)), (x.shape, x.dtype)
 
 

@@ -25,6 +25,7 @@ from matplotlib.patches import Rectangle
 
 from cnnlib._checks import as_float_array, pair
 from cnnlib.ops import conv2d
+from cnnlib.plotting.grids import pale_norm
 from cnnlib.shapes import resolve_padding
 
 WINDOW_COLOR = "tab:orange"  # the window on the input and its cell in the map
@@ -61,18 +62,6 @@ def sum_of_products_text(window, kernel) -> str:
         for a, b in zip(window.ravel(), kernel.ravel(), strict=True)
     ]
     return " + ".join(terms) + f" = {number_text(np.sum(window * kernel))}"
-
-
-def _soft_norm(values, signed: bool):
-    """Pale colours, so that black numbers stay readable on every cell."""
-    values = np.asarray(values, dtype=float)
-    finite = values[np.isfinite(values)]
-    if signed:
-        half = float(np.max(np.abs(finite))) if finite.size else 1.0
-        return colors.CenteredNorm(vcenter=0.0, halfrange=1.8 * (half or 1.0))
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    span = (hi - lo) or 1.0
-    return colors.Normalize(vmin=lo, vmax=hi + 1.5 * span)
 
 
 def draw_matrix(
@@ -134,7 +123,7 @@ def draw_matrix(
     if signed is None:
         signed = bool(np.any(values < 0))
     if norm is None:
-        norm = _soft_norm(values[~blank], signed)
+        norm = pale_norm(values[~blank], signed)
     if signed and cmap == "Greys":
         cmap = "RdBu_r"
     shown = np.where(blank, np.nan, values)
@@ -271,8 +260,8 @@ class _ConvStepPainter:
         widths.append(setup.fmap.shape[1])
         self.axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": widths, "wspace": 0.35})
         self.caption = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=10, gid="sum")
-        self.image_norm = _soft_norm(setup.padded, signed=bool(np.any(setup.padded < 0)))
-        self.map_norm = _soft_norm(setup.fmap, signed=True)
+        self.image_norm = pale_norm(setup.padded, signed=bool(np.any(setup.padded < 0)))
+        self.map_norm = pale_norm(setup.fmap, signed=True)
 
     def draw(self, index: int):
         s = self.setup
