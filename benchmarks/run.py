@@ -1,0 +1,431 @@
+"""How fast is cnnlib? Side-by-side timings against the loop versions and PyTorch.
+
+Run from the top of the repository (PyTorch is optional: ``pip install torch``)::
+
+    python -m benchmarks            # the full run, writes benchmarks/results.md
+    python -m benchmarks --quick    # fewer rounds, to try it out
+
+Every measurement is float32 with two threads. In each round the
+implementations run one after the other, so both see the same machine state;
+the table reports the median over the rounds and the ratio cnnlib / other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import cnnlib as cl
+from cnnlib.functional import (
+    conv2d_backward,
+    conv2d_forward,
+    pool2d_backward,
+    pool2d_forward,
+)
+
+HERE = Path(__file__).resolve().parent
+
+try:
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(2)
+except ImportError:  # the benchmark still compares with the loop versions
+    torch = None
+
+
+@dataclass
+class Row:
+    """One line of the results table: median seconds per implementation."""
+
+    case: str
+    phase: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+
+def median_times(impls: dict, rounds: int, warmup: int = 2) -> dict[str, dict[str, float]]:
+    """Run every implementation once per round, interleaved; medians of each phase.
+
+    Each implementation is a function returning a dict ``phase -> seconds`` for
+    one run (for example forward and backward timed separately).
+    """
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in impls}
+    for r in range(warmup + rounds):
+        for name, impl in impls.items():
+            phases = impl()
+            if r >= warmup:
+                for phase, t in phases.items():
+                    samples[name].setdefault(phase, []).append(t)
+    return {
+        name: {phase: statistics.median(ts) for phase, ts in by_phase.items()}
+        for name, by_phase in samples.items()
+    }
+
+
+def cnnlib_layer(forward, backward, args, kwargs, dout_shape, rng):
+    dout = rng.standard_normal(dout_shape).astype(np.float32)
+
+    def run():
+        t0 = time.perf_counter()
+        _, cache = forward(*args, **kwargs)
+        t1 = time.perf_counter()
+        backward(dout, cache)
+        t2 = time.perf_counter()
+        return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+
+    return run
+
+
+def torch_layer(forward, tensors, dout_nhwc):
+    inputs = [torch.from_numpy(np.ascontiguousarray(t)).requires_grad_(True) for t in tensors]
+    dout = torch.from_numpy(np.ascontiguousarray(dout_nhwc.transpose(0, 3, 1, 2)))
+
+    def run():
+        t0 = time.perf_counter()
+        out = forward(*inputs)
+        t1 = time.perf_counter()
+        torch.autograd.grad(out, inputs, dout)
+        t2 = time.perf_counter()
+        return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+
+    return run
+
+
+def loop_forward(fn, args, kwargs, batch):
+    """The loop version on one image; its time is scaled up to the whole batch."""
+
+    def run():
+        t0 = time.perf_counter()
+        fn(*args, **kwargs)
+        return {"forward": (time.perf_counter() - t0) * batch}
+
+    return run
+
+
+LAYER_CASES = [
+    # name, input (N, H, W, C), filters, kernel, stride, padding
+    ("conv 1: 28x28x1 -> 32, 3x3", (64, 28, 28, 1), 32, 3, 1, "valid"),
+    ("conv 2: 26x26x32 -> 64, 3x3", (64, 26, 26, 32), 64, 3, 1, "valid"),
+    ("same conv: 32x32x32 -> 64, 3x3", (64, 32, 32, 32), 64, 3, 1, "same"),
+    ("stride-2 conv: 32x32x16 -> 32, 3x3", (64, 32, 32, 16), 32, 3, 2, "same"),
+]
+
+
+def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
+    rows = []
+    rng = np.random.default_rng(0)
+    for name, shape, filters, k, stride, padding in LAYER_CASES:
+        x = rng.standard_normal(shape).astype(np.float32)
+        w = (rng.standard_normal((k, k, shape[3], filters)) * 0.1).astype(np.float32)
+        b = np.zeros(filters, np.float32)
+        out, _ = conv2d_forward(x, w, b, stride, padding)
+        impls = {
+            "cnnlib": cnnlib_layer(
+                conv2d_forward,
+                conv2d_backward,
+                (x, w, b),
+                {"stride": stride, "padding": padding},
+                out.shape,
+                rng,
+            )
+        }
+        if torch is not None:
+            pad = (k - 1) // 2 if padding == "same" else 0
+            if padding == "same" and stride > 1:  # TensorFlow's "same": the odd zero at the end
+                total = max((out.shape[1] - 1) * stride + k - shape[1], 0)
+                lo = total // 2
+
+                def conv(xt, wt, bt, lo=lo, total=total, stride=stride):
+                    xt = F.pad(xt, (lo, total - lo, lo, total - lo))
+                    return F.conv2d(xt, wt, bt, stride=stride)
+            else:
+
+                def conv(xt, wt, bt, pad=pad, stride=stride):
+                    return F.conv2d(xt, wt, bt, stride=stride, padding=pad)
+
+            impls["pytorch"] = torch_layer(
+                conv,
+                (x.transpose(0, 3, 1, 2), w.transpose(3, 2, 0, 1), b),
+                rng.standard_normal(out.shape).astype(np.float32),
+            )
+        if with_loops:
+            impls["loops"] = loop_forward(
+                cl.loops.conv2d, (x[:1], w, b), {"stride": stride, "padding": padding}, shape[0]
+            )
+        medians = median_times(impls, rounds if not with_loops else max(3, rounds // 4))
+        for phase in ("forward", "backward", "total"):
+            rows.append(Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v}))
+    return rows
+
+
+def pool_rows(rounds: int, with_loops: bool) -> list[Row]:
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((64, 24, 24, 64)).astype(np.float32)
+    out, _ = pool2d_forward(x, 2)
+    impls = {"cnnlib": cnnlib_layer(pool2d_forward, pool2d_backward, (x, 2), {}, out.shape, rng)}
+    if torch is not None:
+        impls["pytorch"] = torch_layer(
+            lambda xt: F.max_pool2d(xt, 2),
+            (x.transpose(0, 3, 1, 2),),
+            rng.standard_normal(out.shape).astype(np.float32),
+        )
+    if with_loops:
+        impls["loops"] = loop_forward(cl.loops.pool2d, (x[:1], 2), {}, x.shape[0])
+    medians = median_times(impls, rounds)
+    name = "max pool 2x2 on 24x24x64"
+    return [
+        Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v})
+        for phase in ("forward", "backward", "total")
+    ]
+
+
+def seed_classifier():
+    """The seed digit classifier (worked example E9), in cnnlib."""
+    return cl.Sequential(
+        [
+            cl.Conv2D(32, 3, activation="relu"),
+            cl.Conv2D(64, 3, activation="relu"),
+            cl.MaxPooling2D(2),
+            cl.Flatten(),
+            cl.Dense(128, activation="relu"),
+            cl.Dense(10, activation="softmax"),
+        ],
+        input_shape=(28, 28, 1),
+        seed=0,
+    )
+
+
+def torch_seed_classifier():
+    """The same network in PyTorch (NCHW; softmax fused into the loss)."""
+    torch.manual_seed(0)
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3),
+        nn.ReLU(),
+        nn.Conv2d(32, 64, 3),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(9216, 128),
+        nn.ReLU(),
+        nn.Linear(128, 10),
+    )
+
+
+def training_batch(batch: int):
+    rng = np.random.default_rng(2)
+    x = rng.random((batch, 28, 28, 1), dtype=np.float32)
+    y = rng.integers(0, 10, batch)
+    return x, y
+
+
+def cnnlib_step(batch: int):
+    model = seed_classifier()
+    model.compile(cl.Adam(), "sparse_categorical_crossentropy")
+    x, y = training_batch(batch)
+
+    def run():
+        t0 = time.perf_counter()
+        model.train_on_batch(x, y)
+        return {"step": time.perf_counter() - t0}
+
+    return run
+
+
+def torch_step(batch: int):
+    model = torch_seed_classifier()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    x, y = training_batch(batch)
+    xt = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+    yt = torch.from_numpy(y)
+
+    def run():
+        t0 = time.perf_counter()
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(xt), yt)
+        loss.backward()
+        optimizer.step()
+        return {"step": time.perf_counter() - t0}
+
+    return run
+
+
+def step_rows(rounds: int, batch: int = 128) -> list[Row]:
+    impls = {"cnnlib": cnnlib_step(batch)}
+    if torch is not None:
+        impls["pytorch"] = torch_step(batch)
+    medians = median_times(impls, rounds)
+    step = {k: v["step"] for k, v in medians.items()}
+    epoch = {k: v * 60_000 / batch for k, v in step.items()}
+    name = f"training step, seed classifier (E9), batch {batch}"
+    return [Row(name, "step", step), Row(name, "60,000-image epoch", epoch)]
+
+
+MEMORY_PROBE = """
+import sys
+sys.path.insert(0, {root!r})
+from benchmarks import run
+
+def status(field):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
+
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # reset the peak resident set size (VmHWM) to the current one
+base = status("VmRSS")
+impl = run.{factory}({batch})
+for _ in range(4):
+    impl()
+print(status("VmHWM") - base)
+"""
+
+
+def memory_row(batch: int = 128) -> Row:
+    """Peak memory of training, each library measured in a fresh process (Linux).
+
+    After the imports, the process's peak resident set size is reset; the
+    model and a batch are created and four training steps run; the reported
+    figure (MiB) is the new peak minus the resident size before the model
+    existed: the model, its optimiser state, the batch and the largest
+    working set of a step.
+    """
+    import subprocess
+
+    name = f"peak memory of training, batch {batch}"
+    if not Path("/proc/self/clear_refs").exists():
+        return Row(name, "MiB", {}, note="measured on Linux only")
+    factories = {"cnnlib": "cnnlib_step"}
+    if torch is not None:
+        factories["pytorch"] = "torch_step"
+    peaks = {}
+    for name, factory in factories.items():
+        code = MEMORY_PROBE.format(root=str(HERE.parent), factory=factory, batch=batch)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        peaks[name] = int(out.stdout.split()[-1]) / 1024  # KiB to MiB
+    return Row(name, "MiB", peaks)
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    blas = "unknown"
+    try:
+        config = np.show_config(mode="dicts")
+        info = config["Build Dependencies"]["blas"]
+        blas = f"{info.get('name', '?')} {info.get('version', '')}".strip()
+    except Exception:  # older NumPy: no dict mode
+        pass
+    return {
+        "CPU": cpu,
+        "cores used": "2 threads (OMP_NUM_THREADS=2, torch.set_num_threads(2))",
+        "Python": platform.python_version(),
+        "NumPy": f"{np.__version__} ({blas})",
+        "PyTorch": torch.__version__ if torch is not None else "not installed",
+        "OS": f"{platform.system()} {platform.release()}",
+    }
+
+
+GOALS = [
+    # (case prefix, phase, limit on cnnlib / pytorch)
+    ("training step", "step", 1.5),
+    ("conv 2", "total", 1.5),
+    ("max pool", "total", 1.0),
+    ("peak memory", "MiB", 1.5),
+]
+
+
+def fmt(value: float, phase: str) -> str:
+    if phase == "MiB":
+        return f"{value:,.0f} MiB"
+    if phase.startswith("60,000"):
+        return f"{value:,.0f} s"
+    return f"{value * 1e3:,.1f} ms"
+
+
+def table(rows: list[Row]) -> str:
+    head = "| Case | Phase | cnnlib | loops | PyTorch | loops / cnnlib | cnnlib / PyTorch |"
+    lines = [head, "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        s = row.seconds
+        if not s:
+            continue
+        cells = [fmt(s[k], row.phase) if k in s else "" for k in ("cnnlib", "loops", "pytorch")]
+        speedup = f"{s['loops'] / s['cnnlib']:,.0f}×" if "loops" in s else ""
+        ratio = f"{s['cnnlib'] / s['pytorch']:.2f}" if "pytorch" in s else ""
+        lines.append(f"| {row.case} | {row.phase} | {' | '.join(cells)} | {speedup} | {ratio} |")
+    return "\n".join(lines)
+
+
+def goal_lines(rows: list[Row]) -> list[str]:
+    lines = []
+    for prefix, phase, limit in GOALS:
+        row = next((r for r in rows if r.case.startswith(prefix) and r.phase == phase), None)
+        if row is None or "pytorch" not in row.seconds:
+            continue
+        ratio = row.seconds["cnnlib"] / row.seconds["pytorch"]
+        verdict = "met" if ratio <= limit else "NOT met"
+        lines.append(f"- {row.case} ({phase}): {ratio:.2f} against a goal of ≤ {limit} ({verdict})")
+    return lines
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--rounds", type=int, default=15, help="timed rounds per case (median)")
+    parser.add_argument("--quick", action="store_true", help="3 rounds, no loop versions")
+    parser.add_argument(
+        "--output", type=Path, default=HERE / "results.md", help="where to write the table"
+    )
+    args = parser.parse_args(argv)
+    rounds = 3 if args.quick else args.rounds
+    with_loops = not args.quick
+    if torch is None:
+        print("PyTorch is not installed: comparing with the loop versions only.", flush=True)
+    rows = []
+    for label, measure in (
+        ("convolution layers", lambda: conv_rows(rounds, with_loops)),
+        ("max pooling", lambda: pool_rows(rounds, with_loops)),
+        ("training step", lambda: step_rows(rounds)),
+        ("memory", lambda: [memory_row()]),
+    ):
+        print(f"measuring {label} ...", flush=True)
+        rows += measure()
+    text = "\n".join(
+        [
+            f"Measured on {time.strftime('%Y-%m-%d')} with `python -m benchmarks"
+            + (" --quick" if args.quick else "")
+            + f"` ({rounds} interleaved rounds, medians; float32).",
+            "",
+            *[f"- {key}: {value}" for key, value in machine().items()],
+            "",
+            table(rows),
+            "",
+            "Goals (cnnlib / PyTorch, same run):",
+            "",
+            *(goal_lines(rows) or ["- PyTorch not installed: no ratios"]),
+            "",
+        ]
+    )
+    print("\n" + text)
+    args.output.write_text(text)
+    args.output.with_suffix(".json").write_text(
+        json.dumps({"machine": machine(), "rows": [asdict(r) for r in rows]}, indent=2) + "\n"
+    )
+    print(f"written to {args.output}")
