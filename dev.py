@@ -51,8 +51,8 @@ def book() -> None:
 
 
 def test(pytest_args: list[str]) -> None:
-    run(PYTHON, "-m", "ruff", "check", "cnnlib", "tests", "dev.py")
-    run(PYTHON, "-m", "ruff", "format", "--check", "cnnlib", "tests", "dev.py")
+    run(PYTHON, "-m", "ruff", "check", "cnnlib", "tests", "_ext", "dev.py")
+    run(PYTHON, "-m", "ruff", "format", "--check", "cnnlib", "tests", "_ext", "dev.py")
     run(PYTHON, "-m", "pytest", *pytest_args)
 
 
