@@ -8,7 +8,7 @@ require.js, a script that
 1. tells require.js where the manager's modules live. The manager computes
    the address of its icon fonts (the buttons of a Play widget) from its
    modules' addresses, which are otherwise relative to the page, where the
-   fonts are not (a 404 for every font, and blank buttons);
+   fonts are not (a 404 for every font);
 2. lets the widgets' labels be typeset by MathJax 3. The widgets call MathJax
    2's ``MathJax.Hub.Queue``, which does not exist in the MathJax 3 of the
    book, so every label threw an error.
