@@ -45,3 +45,14 @@ def built_book(tmp_path_factory):
     log = proc.stdout + proc.stderr
     yield out / "_build" / "html", log, proc.returncode
     shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium for one test module; skipped (failed in CI) if there is none."""
+    # Module scope: the browser is closed before the chapter notebooks run under
+    # nbval, whose kernels' event loops must not share the session with it.
+    from tests.browser import chromium_browser
+
+    with chromium_browser() as browser:
+        yield browser
