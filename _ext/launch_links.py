@@ -5,6 +5,7 @@ url and branch; this extension makes the same links available to the text as
 MyST substitutions, so the url is written in one place only:
 
 - ``{{ binder_link }}``: JupyterLab in Binder, opened on the chapter folder;
+- ``{{ binder_badge }}``: the same link as a badge (for pages at the top of the book);
 - ``{{ repository_link }}``: the repository;
 - ``{{ colab_install }}``: the line that installs cnnlib in a Colab notebook.
 """
@@ -36,6 +37,7 @@ def add_links(app, config) -> None:
     config.myst_substitutions = {
         **config.myst_substitutions,
         "binder_link": f"[Launch in Binder]({url})",
+        "binder_badge": f"[![Launch in Binder](_static/binder-badge.svg)]({url})",
         "repository_link": f"[the repository]({repository})",
         # Colab has NumPy, matplotlib and ipywidgets, but neither cnnlib nor
         # myst_nb (whose `glue` the chapters import).
