@@ -7,12 +7,17 @@ requirements.txt`` from a copy of the repository (``-e .`` installs cnnlib from
 it), JupyterLab on 127.0.0.1, and in headless Chromium, as a reader would: open
 a chapter, clear its stored outputs, Run All Cells, wait until every cell has
 run without an error, then move the explorer's position slider and see the
-explorer answer. pip's cache makes the install quick after the first run.
+explorer answer. Every import of every chapter is also checked in that
+environment: nbval runs the chapters in the development environment, which
+has more packages than Binder. pip's cache makes the install quick after the
+first run.
 """
 
 from __future__ import annotations
 
+import ast
 import itertools
+import json
 import os
 import re
 import secrets
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -165,31 +171,92 @@ def menu(page, title: str, command: str, done, timeout: float = 20) -> None:
     pytest.fail(f"{title} > {command} had no effect", pytrace=False)
 
 
-@pytest.mark.binder
-def test_a_chapter_runs_in_jupyterlab_and_its_explorer_responds(chromium, tmp_path):
-    from playwright.sync_api import expect
+@dataclass
+class BinderEnvironment:
+    repo: Path  # the copy of the repository, as Binder checks it out
+    venv: Path
+    env: dict[str, str]  # the environment variables of its processes
+    home: Path  # a scratch folder
+    started: float  # time.monotonic() when the environment was begun
 
-    timings = {}
-    start = time.monotonic()
-    repo = copy_of_repository(tmp_path / "repo")
-    venv = tmp_path / "venv"
-    env = clean_environment(venv, tmp_path / "home")
 
+@pytest.fixture(scope="module")
+def binder(tmp_path_factory):
+    """A new virtual environment with requirements.txt installed from a copy of the repository."""
+    started = time.monotonic()
+    home = tmp_path_factory.mktemp("binder")
+    repo = copy_of_repository(home / "repo")
+    venv = home / "venv"
+    env = clean_environment(venv, home / "jupyter")
     run([binder_python(), "-m", "venv", venv])
     python = venv / "bin" / "python"
     run([python, "-m", "pip", "install", "--quiet", "-r", "requirements.txt"], cwd=repo, env=env)
-    timings["pip install -r requirements.txt"] = time.monotonic() - start
+    print(f"pip install -r requirements.txt: {time.monotonic() - started:.0f} s")
+    yield BinderEnvironment(repo, venv, env, home, started)
+    shutil.rmtree(home, ignore_errors=True)  # the environment is large
 
-    where = run(
-        [
-            python,
-            "-c",
-            "import cnnlib, ipywidgets, jupyterlab_widgets, myst_nb; print(cnnlib.__file__)",
-        ],
-        cwd=tmp_path,
-        env=env,
-    ).stdout.strip()
-    assert Path(where).is_relative_to(repo), f"cnnlib is imported from {where}, not the repository"
+
+def chapter_imports(repo: Path) -> dict[str, list[str]]:
+    """The absolute imports of the code cells of every chapter: module -> chapters."""
+    imports: dict[str, list[str]] = {}
+    for notebook in sorted((repo / "chapters").glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            lines = [
+                line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+            ]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except SyntaxError:
+                continue  # not plain Python; nbval runs it anyway
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    imports.setdefault(name, []).append(notebook.name)
+    return imports
+
+
+@pytest.mark.binder
+def test_every_chapter_import_is_installed_by_requirements(binder):
+    """nbval runs the chapters in the development environment; Binder has requirements.txt only."""
+    imports = chapter_imports(binder.repo)
+    assert "cnnlib" in imports
+    check = (
+        "import importlib, json, sys\n"
+        "missing = {}\n"
+        "for name in json.loads(sys.argv[1]):\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ImportError as exc:\n"
+        "        missing[name] = str(exc)\n"
+        "print(json.dumps(missing))\n"
+        "import cnnlib; print(cnnlib.__file__)\n"
+    )
+    out = run(
+        [binder.venv / "bin" / "python", "-c", check, json.dumps(sorted(imports))],
+        cwd=binder.home,
+        env=binder.env,
+    ).stdout.splitlines()
+    missing = {name: (error, imports[name]) for name, error in json.loads(out[0]).items()}
+    assert not missing, f"requirements.txt does not install what chapters import: {missing}"
+    where = Path(out[1])
+    assert where.is_relative_to(binder.repo), f"cnnlib comes from {where}, not the repository"
+
+
+@pytest.mark.binder
+def test_a_chapter_runs_in_jupyterlab_and_its_explorer_responds(chromium, binder):
+    from playwright.sync_api import expect
+
+    repo, venv, env, start = binder.repo, binder.venv, binder.env, binder.started
+    timings: dict[str, float] = {}  # seconds since the environment was begun
+    tmp_path = binder.home
 
     port, token = free_port(), secrets.token_hex(16)
     log = tmp_path / "jupyterlab.log"
@@ -271,4 +338,3 @@ def test_a_chapter_runs_in_jupyterlab_and_its_explorer_responds(chromium, tmp_pa
             context.close()
         stop(server)
     print("Binder simulation, seconds since start:", {k: round(v) for k, v in timings.items()})
-    shutil.rmtree(tmp_path, ignore_errors=True)  # the environment is large
