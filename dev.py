@@ -7,6 +7,8 @@
     python3 dev.py execute [NOTEBOOK ...]
                              re-run chapters top to bottom in a fresh kernel and store
                              their outputs (and widget state) in place
+    python3 dev.py index     rewrite chapters/worked_examples.md from the chapters'
+                             (we-e<N>)= labels of the worked examples
 
 Each command first creates the virtual environment ``.venv`` if it is missing
 and installs ``requirements-dev.txt`` into it (quick when nothing changed).
@@ -51,8 +53,9 @@ def book() -> None:
 
 
 def test(pytest_args: list[str]) -> None:
-    run(PYTHON, "-m", "ruff", "check", "cnnlib", "tests", "benchmarks", "dev.py")
-    run(PYTHON, "-m", "ruff", "format", "--check", "cnnlib", "tests", "benchmarks", "dev.py")
+    linted = ("cnnlib", "tests", "benchmarks", "_ext", "dev.py")
+    run(PYTHON, "-m", "ruff", "check", *linted)
+    run(PYTHON, "-m", "ruff", "format", "--check", *linted)
     run(PYTHON, "-m", "pytest", *pytest_args)
 
 
@@ -62,8 +65,12 @@ def execute(notebooks: list[str]) -> None:
     run(PYTHON, "-m", "tests.execute_notebooks", *paths)
 
 
+def index(_args: list[str]) -> None:
+    run(PYTHON, "-m", "tests.worked_examples")
+
+
 def main(argv: list[str]) -> None:
-    commands = {"book": book, "test": test, "execute": execute}
+    commands = {"book": book, "test": test, "execute": execute, "index": index}
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     setup()

@@ -1,39 +1,8 @@
 """The book builds, as a reader gets it, with no warning at all."""
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
-# The command-line script installed next to the Python that runs the tests.
-JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
-
-
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """Build the HTML book once per test session; return (html folder, build log)."""
-    out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run(
-        [
-            JUPYTER_BOOK,
-            "build",
-            "--warningiserror",
-            "--nitpick",
-            "--keep-going",
-            "--path-output",
-            str(out),
-            str(ROOT),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    log = proc.stdout + proc.stderr
-    yield out / "_build" / "html", log, proc.returncode
-    shutil.rmtree(out, ignore_errors=True)
 
 
 def test_book_builds_without_warnings(built_book):
