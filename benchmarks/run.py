@@ -307,12 +307,12 @@ def memory_row(batch: int = 128) -> Row:
     if torch is not None:
         factories["pytorch"] = "torch_step"
     peaks = {}
-    for name, factory in factories.items():
+    for library, factory in factories.items():
         code = MEMORY_PROBE.format(root=str(HERE.parent), factory=factory, batch=batch)
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
-        peaks[name] = int(out.stdout.split()[-1]) / 1024  # KiB to MiB
+        peaks[library] = int(out.stdout.split()[-1]) / 1024  # KiB to MiB
     return Row(name, "MiB", peaks)
 
 
