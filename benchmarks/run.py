@@ -30,6 +30,7 @@ from cnnlib.functional import (
     pool2d_backward,
     pool2d_forward,
 )
+from cnnlib.train_mnist import digit_classifier
 
 HERE = Path(__file__).resolve().parent
 
@@ -188,22 +189,6 @@ def pool_rows(rounds: int, with_loops: bool) -> list[Row]:
     ]
 
 
-def seed_classifier():
-    """The seed digit classifier (worked example E9), in cnnlib."""
-    return cl.Sequential(
-        [
-            cl.Conv2D(32, 3, activation="relu"),
-            cl.Conv2D(64, 3, activation="relu"),
-            cl.MaxPooling2D(2),
-            cl.Flatten(),
-            cl.Dense(128, activation="relu"),
-            cl.Dense(10, activation="softmax"),
-        ],
-        input_shape=(28, 28, 1),
-        seed=0,
-    )
-
-
 def torch_seed_classifier():
     """The same network in PyTorch (NCHW; softmax fused into the loss)."""
     torch.manual_seed(0)
@@ -229,7 +214,7 @@ def training_batch(batch: int):
 
 
 def cnnlib_step(batch: int):
-    model = seed_classifier()
+    model = digit_classifier(seed=0)  # the seed classifier E9, as train_mnist builds it
     model.compile(cl.Adam(), "sparse_categorical_crossentropy")
     x, y = training_batch(batch)
 
