@@ -47,7 +47,7 @@ def setup() -> None:
     run(PYTHON, "-m", "pip", "install", "--quiet", "-r", "requirements-dev.txt")
 
 
-def book() -> None:
+def book(_args: list[str]) -> None:
     run(BIN / "jupyter-book", "build", "--warningiserror", "--nitpick", "--keep-going", ".")
     print(f"\nThe book is in {ROOT / '_build' / 'html' / 'index.html'}")
 
@@ -74,8 +74,7 @@ def main(argv: list[str]) -> None:
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     setup()
-    command, rest = commands[argv[0]], argv[1:]
-    command(rest) if command is not book else command()
+    commands[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":

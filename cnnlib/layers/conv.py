@@ -8,15 +8,13 @@ Weights: ``kernel`` of shape ``(KH, KW, C_in, filters)`` and ``bias`` of shape
 
 from __future__ import annotations
 
-from cnnlib import initializers
 from cnnlib._checks import non_negative_int, pair, positive_int
 from cnnlib.functional import conv2d_backward, conv2d_forward
-from cnnlib.layers.base import Layer, as_generator
-from cnnlib.layers.core import Activation, check_bool
+from cnnlib.layers.core import KernelLayer
 from cnnlib.shapes import conv_output_shape, resolve_padding
 
 
-class Conv2D(Layer):
+class Conv2D(KernelLayer):
     """Slide ``filters`` kernels over the input, then apply an activation.
 
     Parameters
@@ -57,19 +55,13 @@ class Conv2D(Layer):
         name=None,
         input_shape=None,
     ):
-        super().__init__(name, input_shape)
+        super().__init__(
+            activation, use_bias, kernel_initializer, bias_initializer, name, input_shape
+        )
         self.filters = positive_int(filters, "filters")
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.strides = pair(strides, "strides")
         self.padding = check_padding(padding)
-        self.activation = Activation(activation)
-        self.use_bias = check_bool(use_bias, "use_bias")
-        self.kernel_initializer = initializers.get_initializer(kernel_initializer)
-        self.bias_initializer = initializers.get_initializer(bias_initializer)
-
-    @property
-    def final_activation(self) -> str:
-        return self.activation.activation
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 3:
@@ -90,12 +82,8 @@ class Conv2D(Layer):
                 )
         return (*conv_output_shape((h, w), self.kernel_size, pads, self.strides), self.filters)
 
-    def init_weights(self, rng):
-        rng = as_generator(rng, self.describe())
-        shape = (*self.kernel_size, self.input_shape[2], self.filters)
-        self.params["kernel"] = self.kernel_initializer(shape, rng, self.dtype)
-        if self.use_bias:
-            self.params["bias"] = self.bias_initializer((self.filters,), rng, self.dtype)
+    def kernel_shape(self):
+        return (*self.kernel_size, self.input_shape[2], self.filters)
 
     def forward(self, x, training=False, skip_activation=False):
         """``(N, H, W, C_in)`` to ``(N, H_out, W_out, filters)``."""
@@ -124,10 +112,6 @@ class Conv2D(Layer):
             "kernel_size": list(self.kernel_size),
             "strides": list(self.strides),
             "padding": list(self.padding) if isinstance(self.padding, tuple) else self.padding,
-            "activation": self.final_activation,
-            "use_bias": self.use_bias,
-            "kernel_initializer": self.kernel_initializer.__name__,
-            "bias_initializer": self.bias_initializer.__name__,
         }
 
 

@@ -108,6 +108,47 @@ class Softmax(Activation):
         return {"name": self.name}
 
 
+class KernelLayer(Layer):
+    """A layer with a kernel, an optional bias and an activation (Conv2D, Dense).
+
+    Subclasses say the kernel's shape in :meth:`kernel_shape`; the bias has one
+    value per output channel or unit (the kernel's last axis).
+    """
+
+    def __init__(
+        self, activation, use_bias, kernel_initializer, bias_initializer, name, input_shape
+    ):
+        super().__init__(name, input_shape)
+        self.activation = Activation(activation)
+        self.use_bias = check_bool(use_bias, "use_bias")
+        self.kernel_initializer = initializers.get_initializer(kernel_initializer)
+        self.bias_initializer = initializers.get_initializer(bias_initializer)
+
+    @property
+    def final_activation(self) -> str:
+        return self.activation.activation
+
+    def kernel_shape(self) -> tuple[int, ...]:
+        """Shape of the kernel for ``self.input_shape``."""
+        raise NotImplementedError
+
+    def init_weights(self, rng):
+        rng = as_generator(rng, self.describe())
+        shape = self.kernel_shape()
+        self.params["kernel"] = self.kernel_initializer(shape, rng, self.dtype)
+        if self.use_bias:
+            self.params["bias"] = self.bias_initializer((shape[-1],), rng, self.dtype)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "activation": self.final_activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": self.kernel_initializer.__name__,
+            "bias_initializer": self.bias_initializer.__name__,
+        }
+
+
 class Flatten(Layer):
     """Lay out each example's values in one row: ``(H, W, C)`` becomes ``(H * W * C,)``."""
 
@@ -122,7 +163,7 @@ class Flatten(Layer):
         return flatten_backward(dout, self.cache)
 
 
-class Dense(Layer):
+class Dense(KernelLayer):
     """Fully connected layer: ``activation(x @ kernel + bias)``.
 
     Parameters
@@ -150,16 +191,10 @@ class Dense(Layer):
         name=None,
         input_shape=None,
     ):
-        super().__init__(name, input_shape)
+        super().__init__(
+            activation, use_bias, kernel_initializer, bias_initializer, name, input_shape
+        )
         self.units = positive_int(units, "units")
-        self.activation = Activation(activation)
-        self.use_bias = check_bool(use_bias, "use_bias")
-        self.kernel_initializer = initializers.get_initializer(kernel_initializer)
-        self.bias_initializer = initializers.get_initializer(bias_initializer)
-
-    @property
-    def final_activation(self) -> str:
-        return self.activation.activation
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 1:
@@ -169,12 +204,8 @@ class Dense(Layer):
             )
         return (self.units,)
 
-    def init_weights(self, rng):
-        rng = as_generator(rng, self.describe())
-        shape = (self.input_shape[0], self.units)
-        self.params["kernel"] = self.kernel_initializer(shape, rng, self.dtype)
-        if self.use_bias:
-            self.params["bias"] = self.bias_initializer((self.units,), rng, self.dtype)
+    def kernel_shape(self):
+        return (self.input_shape[0], self.units)
 
     def forward(self, x, training=False, skip_activation=False):
         """``(N, D)`` to ``(N, units)``; ``skip_activation`` returns ``x @ kernel + bias``."""
@@ -194,10 +225,6 @@ class Dense(Layer):
         return {
             **super().get_config(),
             "units": self.units,
-            "activation": self.final_activation,
-            "use_bias": self.use_bias,
-            "kernel_initializer": self.kernel_initializer.__name__,
-            "bias_initializer": self.bias_initializer.__name__,
         }
 
 

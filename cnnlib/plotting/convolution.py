@@ -25,7 +25,7 @@ from matplotlib.patches import Rectangle
 
 from cnnlib._checks import as_float_array, pair
 from cnnlib.ops import conv2d
-from cnnlib.plotting.grids import pale_norm
+from cnnlib.plotting.grids import grid_lines, pale_norm
 from cnnlib.shapes import resolve_padding
 
 WINDOW_COLOR = "tab:orange"  # the window on the input and its cell in the map
@@ -154,12 +154,7 @@ def draw_matrix(
     ax.set_yticklabels([str(first_index[0] + i) for i in range(h)], fontsize=7, color="0.4")
     ax.xaxis.tick_top()
     ax.tick_params(length=0, pad=2)
-    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
-    ax.grid(which="minor", color="0.55", linewidth=0.8)
-    ax.tick_params(which="minor", length=0)
-    for spine in ax.spines.values():
-        spine.set_color("0.55")
+    grid_lines(ax, h, w)
     if marked is not None:
         for i, j in zip(*np.nonzero(np.asarray(marked, bool)), strict=True):
             ax.add_patch(  # inset, so that neighbouring marks stay separate boxes

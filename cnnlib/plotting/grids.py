@@ -48,6 +48,16 @@ def pale_norm(values, signed: bool):
     return colors.Normalize(vmin=lo, vmax=hi + 1.5 * span)
 
 
+def grid_lines(ax, h: int, w: int) -> None:
+    """Thin grey lines between the cells of an ``h`` × ``w`` grid drawn with imshow."""
+    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
+    ax.grid(which="minor", color="0.55", linewidth=0.8)
+    ax.tick_params(which="minor", length=0)
+    for spine in ax.spines.values():
+        spine.set_color("0.55")
+
+
 def outline_cells(ax, mask, color=MARK_COLOR, linewidth=2.5, zorder=6):
     """Draw a rectangle around every cell where ``mask`` is true."""
     for i, j in zip(*np.nonzero(np.asarray(mask, bool)), strict=True):
@@ -192,12 +202,7 @@ def draw_grid(
     else:
         ax.set_xticks([])
         ax.set_yticks([])
-    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
-    ax.grid(which="minor", color="0.55", linewidth=0.8)
-    ax.tick_params(which="minor", length=0)
-    for spine in ax.spines.values():
-        spine.set_color("0.55")
+    grid_lines(ax, h, w)
     if outlined is not None:
         outline_cells(ax, outlined, outline_color)
     if title:
