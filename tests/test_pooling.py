@@ -74,6 +74,7 @@ CASES = [
     (2, 6, 7, 2, (2, 3), (1, 2), False),  # non-square pool and stride
     (1, 7, 5, 3, (3, 2), (2, 3), True),  # non-square, stride > pool on one axis, partial
     (1, 5, 5, 1, 1, 2, False),  # 1x1 pool, stride 2: subsampling
+    (1, 4, 6, 2, 1, 2, False),  # gaps between windows, the last one flush with the edge
     (1, 3, 4, 2, 5, 5, True),  # pool larger than the input: one partial window
 ]
 MODES = ["max", "min", "avg"]

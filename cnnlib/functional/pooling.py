@@ -147,17 +147,21 @@ def pool2d_backward(dout, cache):
     """
     x_shape, xp, out, pool, stride, mode, count = cache
     dout = check_dout(dout, out.shape, out.dtype)
-    dxp = np.zeros_like(xp)
-    overlapping = stride[0] < pool[0] or stride[1] < pool[1]
+    (ph, pw), (sh, sw), (ho, wo) = pool, stride, out.shape[1:3]
+    overlapping = sh < ph or sw < pw
+    # Windows that tile the input without gaps write every element exactly once below.
+    tiled = (sh, sw) == (ph, pw) and (ho * sh, wo * sw) == xp.shape[1:3]
+    dxp = np.empty_like(xp) if tiled else np.zeros_like(xp)
     if mode == "avg":
         share = dout / count  # every covered element gets an equal share
     else:
         unclaimed = np.ones(out.shape, dtype=bool)  # windows whose extreme is not found yet
-    for index in window_slices(pool, stride, out.shape[1:3]):
+        first = np.empty(out.shape, dtype=bool)
+    for index in window_slices(pool, stride, (ho, wo)):
         if mode == "avg":
             grad = share
         else:
-            first = xp[index] == out
+            np.equal(xp[index], out, out=first)
             first &= unclaimed
             unclaimed ^= first
             grad = dout * first
