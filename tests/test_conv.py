@@ -1,5 +1,7 @@
 """Convolution: vectorised against loops and SciPy, gradients, errors."""
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -7,8 +9,19 @@ from hypothesis import strategies as st
 from scipy.signal import correlate2d
 
 import cnnlib as cl
-from cnnlib.functional import conv2d_backward, conv2d_forward
+from cnnlib.functional import conv, conv2d_backward, conv2d_forward
 from cnnlib.gradcheck import numerical_gradient_of_output, rel_error
+
+# Fewest input channels for each route: every case runs through both.
+ROUTES = {"im2col": 10**9, "window rows": 1}
+
+
+@pytest.fixture(params=list(ROUTES))
+def route(request, monkeypatch):
+    """Run the test with conv2d taking im2col, then the window-rows route where it can."""
+    monkeypatch.setattr(conv, "ROWS_MIN_CHANNELS", ROUTES[request.param])
+    return request.param
+
 
 # (N, H, W, C_in, KH, KW, C_out, stride, padding)
 CASES = [
@@ -33,7 +46,7 @@ def random_case(rng, n, h, w, c_in, kh, kw, c_out, dtype=np.float64):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_vectorised_equals_loops_on_table(case):
+def test_vectorised_equals_loops_on_table(case, route):
     *sizes, stride, padding = case
     x, w, b = random_case(np.random.default_rng(0), *sizes)
     out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding)
@@ -67,11 +80,14 @@ def conv_problems(draw):
     return sizes, stride, padding, draw(st.integers(0, 2**31))
 
 
-@given(conv_problems())
-def test_vectorised_equals_loops_on_generated_cases(problem):
+@given(conv_problems(), st.sampled_from(list(ROUTES)))
+def test_vectorised_equals_loops_on_generated_cases(problem, route):
     sizes, stride, padding, seed = problem
     x, w, b = random_case(np.random.default_rng(seed), *sizes)
-    out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    with patch.object(conv, "ROWS_MIN_CHANNELS", ROUTES[route]):
+        out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    stride_h = stride[0] if isinstance(stride, tuple) else stride
+    assert cache[0] == ("rows" if route == "window rows" and stride_h == 1 else "im2col")
     np.testing.assert_allclose(
         out, cl.loops.conv2d(x, w, b, stride=stride, padding=padding), rtol=1e-10, atol=1e-10
     )
@@ -114,7 +130,7 @@ def test_channel_sum_equals_sum_of_per_channel_maps():
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_gradients_match_numerical(case):
+def test_gradients_match_numerical(case, route):
     *sizes, stride, padding = case
     rng = np.random.default_rng(4)
     x, w, b = random_case(rng, *sizes)
@@ -131,8 +147,47 @@ def test_gradients_match_numerical(case):
         assert rel_error(analytic, numeric) < 1e-7, name
 
 
+def test_route_choice():
+    # The seed classifier: conv 1 has one channel (im2col), conv 2 has 32 (window rows).
+    assert not conv.uses_window_rows((3, 3, 1, 32), (1, 1))
+    assert conv.uses_window_rows((3, 3, 32, 64), (1, 1))
+    assert conv.uses_window_rows((3, 3, 16, 32), (1, 2))  # any stride along the width
+    assert not conv.uses_window_rows((3, 3, 16, 32), (2, 2))
+
+
+@pytest.mark.parametrize(
+    ("shape", "kernel", "stride", "padding"),
+    [
+        ((4, 12, 11, 16), (3, 3), 1, "valid"),
+        ((3, 10, 10, 8), (3, 3), 1, "same"),
+        ((2, 9, 12, 9), (2, 4), (1, 2), (1, 2)),
+        ((2, 6, 6, 8), (1, 1), 1, "valid"),
+        ((2, 5, 7, 8), (5, 3), 1, ((0, 1), (2, 0))),
+    ],
+)
+@pytest.mark.parametrize("input_grad", [True, False])
+def test_window_rows_equal_im2col_in_float32(shape, kernel, stride, padding, input_grad):
+    rng = np.random.default_rng(6)
+    x, w, b = random_case(rng, *shape, *kernel, 5, dtype=np.float32)
+    out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    assert cache[0] == "rows" and out.dtype == np.float32
+    with patch.object(conv, "ROWS_MIN_CHANNELS", 10**9):
+        ref, ref_cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    assert ref_cache[0] == "im2col"
+    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    grads = conv2d_backward(dout, cache, input_grad=input_grad)
+    expected = conv2d_backward(dout, ref_cache, input_grad=input_grad)
+    for name, got, want in zip(("dx", "dw", "db"), grads, expected, strict=True):
+        if want is None:
+            assert got is None, name
+            continue
+        assert got.dtype == np.float32 and got.shape == want.shape, name
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4, err_msg=name)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_dtype_is_kept(dtype):
+def test_dtype_is_kept(dtype, route):
     x, w, b = random_case(np.random.default_rng(5), 2, 5, 5, 2, 3, 3, 3, dtype)
     out, cache = conv2d_forward(x, w, b, stride=2, padding="same")
     grads = conv2d_backward(np.ones_like(out), cache)
