@@ -2,12 +2,16 @@
 
 Run from the top of the repository (PyTorch is optional: ``pip install torch``)::
 
-    python -m benchmarks            # the full run, writes benchmarks/results.md
-    python -m benchmarks --quick    # fewer rounds, to try it out
+    python -m benchmarks                       # the full run, writes benchmarks/results.md
+    python -m benchmarks --quick               # fewer rounds, to try it out
+    python -m benchmarks --isa avx2 --no-loops # both libraries on AVX2: results-avx2.md
 
 Every measurement is float32 with two threads. In each round the
 implementations run one after the other, so both see the same machine state;
 the table reports the median over the rounds and the ratio cnnlib / other.
+Both libraries use the same instruction set: by default each picks its
+fastest kernels for the CPU (an ``OPENBLAS_CORETYPE`` in the environment, which
+would hold NumPy alone back, is ignored); ``--isa avx2`` holds both to AVX2.
 """
 
 from __future__ import annotations
@@ -320,10 +324,24 @@ def machine() -> dict[str, str]:
         "CPU": cpu,
         "cores used": "2 threads (OMP_NUM_THREADS=2, torch.set_num_threads(2))",
         "Python": platform.python_version(),
-        "NumPy": f"{np.__version__} ({blas})",
-        "PyTorch": torch.__version__ if torch is not None else "not installed",
+        "NumPy": f"{np.__version__} ({blas}; kernels: {blas_kernels()})",
+        "PyTorch": (
+            f"{torch.__version__} (kernels: {torch.backends.cpu.get_cpu_capability()})"
+            if torch is not None
+            else "not installed"
+        ),
         "OS": f"{platform.system()} {platform.release()}",
     }
+
+
+def blas_kernels() -> str:
+    """The kernel family NumPy's BLAS chose (for OpenBLAS: Haswell = AVX2, SkylakeX = AVX-512)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown"
+    found = [i.get("architecture") for i in threadpool_info() if i.get("user_api") == "blas"]
+    return ", ".join(a for a in found if a) or "unknown"
 
 
 GOALS = [
@@ -369,18 +387,30 @@ def goal_lines(rows: list[Row]) -> list[str]:
     return lines
 
 
-def main(argv=None) -> None:
+def main(argv=None, isa_choices=("native",)) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per case (median)")
     parser.add_argument("--quick", action="store_true", help="3 rounds, no loop versions")
+    parser.add_argument("--no-loops", action="store_true", help="leave out the loop versions")
     parser.add_argument(
-        "--output", type=Path, default=HERE / "results.md", help="where to write the table"
+        "--isa",
+        choices=isa_choices,
+        default="native",
+        help="instruction set of both libraries: each one's best for this CPU, or AVX2",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="where to write the table (default benchmarks/results.md, "
+        "or results-avx2.md with --isa avx2)",
     )
     args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = HERE / ("results.md" if args.isa == "native" else f"results-{args.isa}.md")
     rounds = 3 if args.quick else args.rounds
-    with_loops = not args.quick
+    with_loops = not (args.quick or args.no_loops)
     if torch is None:
         print("PyTorch is not installed: comparing with the loop versions only.", flush=True)
     rows = []
@@ -395,7 +425,7 @@ def main(argv=None) -> None:
     text = "\n".join(
         [
             f"Measured on {time.strftime('%Y-%m-%d')} with `python -m benchmarks"
-            + (" --quick" if args.quick else "")
+            + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
             + f"` ({rounds} interleaved rounds, medians; float32).",
             "",
             *[f"- {key}: {value}" for key, value in machine().items()],

@@ -22,3 +22,24 @@ def test_quick_benchmark_writes_a_table(tmp_path):
     for case in ("conv 2: 26x26x32 -> 64", "max pool 2x2", "training step", "peak memory"):
         assert case in text
     assert out.with_suffix(".json").exists()
+    assert "kernels:" in text  # the instruction set each library used is on record
+
+
+def test_isa_choice_sets_both_libraries_alike():
+    from benchmarks.isa import isa_from_argv, set_environment
+
+    assert isa_from_argv(["--quick"]) == "native"
+    assert isa_from_argv(["--isa", "avx2", "--quick"]) == "avx2"
+    assert isa_from_argv(["--isa=avx2"]) == "avx2"
+    # The sandbox's OPENBLAS_CORETYPE=Haswell would hold NumPy alone to AVX2.
+    environ = {"OPENBLAS_CORETYPE": "Haswell", "OMP_NUM_THREADS": "2"}
+    notes = set_environment("native", environ)
+    assert environ == {"OMP_NUM_THREADS": "2"}
+    assert notes == ["note: ignoring OPENBLAS_CORETYPE=Haswell from the environment (--isa native)"]
+    environ = {"OPENBLAS_CORETYPE": "SkylakeX"}
+    assert set_environment("avx2", environ) == []
+    assert environ == {
+        "OPENBLAS_CORETYPE": "Haswell",
+        "ATEN_CPU_CAPABILITY": "avx2",
+        "ONEDNN_MAX_CPU_ISA": "AVX2",
+    }

@@ -71,8 +71,9 @@ def backward(dout, cache, input_grad=True):
     m = n * hp * wo - (kh - 1) * wo
     db = dout.reshape(-1, c_out).sum(axis=0)
     # dout on the same (n, y, j) grid as R: zero where no window starts.
-    grid = np.zeros((n, hp, wo, c_out), dtype=w.dtype)
+    grid = np.empty((n, hp, wo, c_out), dtype=w.dtype)
     grid[:, :ho] = dout
+    grid[:, ho:] = 0
     grid = grid.reshape(-1, c_out)[:m]
     dw = np.empty_like(w)
     dw_rows = dw.reshape(kh, kw * c_in, c_out)
