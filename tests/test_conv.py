@@ -269,3 +269,28 @@ def test_backward_without_input_gradient_gives_the_same_weight_gradients():
     assert none is None and dx.shape == x.shape
     np.testing.assert_array_equal(dw2, dw)
     np.testing.assert_array_equal(db2, db)
+
+
+def test_scratch_is_reused_and_changes_nothing():
+    from cnnlib.functional.scratch import Scratch
+
+    rng = np.random.default_rng(7)
+    x, w, b = random_case(rng, 3, 9, 8, 8, 3, 3, 4, dtype=np.float32)
+    dout = rng.standard_normal((3, 7, 6, 4)).astype(np.float32)
+    expected_out, cache = conv2d_forward(x, w, b)
+    expected = conv2d_backward(dout, cache)
+    scratch = Scratch()
+    held = None
+    for _ in range(2):  # the second step runs in the memory of the first
+        out, cache = conv2d_forward(x, w, b, scratch=scratch)
+        grads = conv2d_backward(dout, cache)
+        np.testing.assert_array_equal(out, expected_out)
+        for got, want in zip(grads, expected, strict=True):
+            np.testing.assert_array_equal(got, want)
+            assert not any(np.shares_memory(got, buf) for buf in scratch.buffers.values())
+        addresses = {
+            name: buf.__array_interface__["data"][0] for name, buf in scratch.buffers.items()
+        }
+        held = held or addresses
+    assert set(held) == {"rows", "grid", "term", "drows"}
+    assert addresses == held

@@ -110,7 +110,7 @@ def im2col(xp: np.ndarray, kernel_hw, stride, out_hw) -> np.ndarray:
     return windows.transpose(0, 1, 2, 4, 5, 3).reshape(n * ho * wo, kh * kw * c)
 
 
-def conv2d_forward(x, w, b=None, stride=1, padding="valid"):
+def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
     """Convolve a batch of images with a bank of filters.
 
     As in every deep-learning framework, this is a cross-correlation: the
@@ -131,6 +131,10 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid"):
         "valid" adds no zeros; "same" adds the zeros that make
         ``H_out = ceil(H / sh)`` (Keras/TensorFlow rule; the odd zero goes to the
         bottom or right); an int ``p`` adds ``p`` zeros on every side.
+    scratch : Scratch, optional
+        Memory for the temporaries, reused from call to call (a layer passes
+        its own; see :mod:`cnnlib.functional.scratch`). The cache then points
+        into it: run the backward pass before the next forward pass.
 
     Returns
     -------
@@ -143,7 +147,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid"):
     kh, kw, c_in, c_out = w.shape
     xp = pad_hw(x, pads)
     if uses_window_rows(w.shape, stride):  # the same result, faster: see conv_rows
-        out, rows_cache = conv_rows.forward(xp, w, b, stride[1], out_hw)
+        out, rows_cache = conv_rows.forward(xp, w, b, stride[1], out_hw, scratch)
         return out, ("rows", x.shape, pads, rows_cache)
     cols = im2col(xp, (kh, kw), stride, out_hw)  # (N * H_out * W_out, KH * KW * C_in)
     out = cols @ w.reshape(kh * kw * c_in, c_out)
@@ -213,7 +217,7 @@ def conv2d_backward(dout, cache, input_grad=True):
 def backward_window_rows(dout, cache, input_grad=True):
     """:func:`conv2d_backward` for a forward pass that took the window-rows route."""
     _, x_shape, pads, rows_cache = cache
-    _, _, w, _, out_hw = rows_cache
+    _, _, w, _, out_hw, _ = rows_cache
     dout = check_dout(dout, (x_shape[0], *out_hw, w.shape[3]), w.dtype)
     dxp, dw, db = conv_rows.backward(dout, rows_cache, input_grad)
     if dxp is None:

@@ -31,47 +31,56 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from cnnlib.functional.scratch import empty
 
-def window_rows(xp: np.ndarray, kw: int, sw: int, wo: int) -> np.ndarray:
+
+def window_rows(xp: np.ndarray, kw: int, sw: int, wo: int, out=None) -> np.ndarray:
     """The matrix ``R``: ``(N * H_padded * W_out, KW * C)``, one window row per row.
 
     Row ``(n, y, j)`` holds ``xp[n, y, j * sw : j * sw + KW, :]`` flattened.
+    ``out``, if given, is the array to write it into.
     """
     n, hp, _, c = xp.shape
     windows = sliding_window_view(xp, kw, axis=2)[:, :, : (wo - 1) * sw + 1 : sw]  # (N,Hp,Wo,C,KW)
-    return windows.transpose(0, 1, 2, 4, 3).reshape(n * hp * wo, kw * c)
+    if out is None:
+        out = np.empty((n * hp * wo, kw * c), dtype=xp.dtype)
+    np.copyto(out.reshape(n, hp, wo, kw, c), windows.transpose(0, 1, 2, 4, 3))
+    return out
 
 
-def forward(xp, w, b, sw, out_hw):
+def forward(xp, w, b, sw, out_hw, scratch=None):
     """Convolution of the padded batch ``xp`` (height stride 1) by window rows.
 
-    Returns ``out`` of shape ``(N, H_out, W_out, C_out)`` and the cache.
+    Returns ``out`` of shape ``(N, H_out, W_out, C_out)`` and the cache. The
+    temporaries, ``R`` included, live in ``scratch`` if one is given (see
+    :mod:`cnnlib.functional.scratch`).
     """
     kh, kw, c_in, c_out = w.shape
     n, hp = xp.shape[:2]
     ho, wo = out_hw
-    rows = window_rows(xp, kw, sw, wo)
+    rows = empty(scratch, "rows", (n * hp * wo, kw * c_in), w.dtype)
+    window_rows(xp, kw, sw, wo, out=rows)
     w_rows = w.reshape(kh, kw * c_in, c_out)  # kernel row u as a matrix
     m = n * hp * wo - (kh - 1) * wo  # rows of R that start a window (and a few more)
-    acc = np.empty((n * hp * wo, c_out), dtype=w.dtype)
+    acc = empty(scratch, "grid", (n * hp * wo, c_out), w.dtype)
     np.matmul(rows[:m], w_rows[0], out=acc[:m])
-    term = np.empty((m, c_out), dtype=w.dtype)
+    term = empty(scratch, "term", (m, c_out), w.dtype)
     for u in range(1, kh):
         np.matmul(rows[u * wo : u * wo + m], w_rows[u], out=term)
         acc[:m] += term
     out = np.add(acc.reshape(n, hp, wo, c_out)[:, :ho], b)  # drop the overhanging rows
-    return out, (rows, xp.shape, w, sw, out_hw)
+    return out, (rows, xp.shape, w, sw, out_hw, scratch)
 
 
 def backward(dout, cache, input_grad=True):
     """Gradients ``dxp`` (of the padded input, or None), ``dw`` and ``db``."""
-    rows, xp_shape, w, sw, (ho, wo) = cache
+    rows, xp_shape, w, sw, (ho, wo), scratch = cache
     kh, kw, c_in, c_out = w.shape
     n, hp = xp_shape[:2]
     m = n * hp * wo - (kh - 1) * wo
     db = dout.reshape(-1, c_out).sum(axis=0)
     # dout on the same (n, y, j) grid as R: zero where no window starts.
-    grid = np.empty((n, hp, wo, c_out), dtype=w.dtype)
+    grid = empty(scratch, "grid", (n, hp, wo, c_out), w.dtype)
     grid[:, :ho] = dout
     grid[:, ho:] = 0
     grid = grid.reshape(-1, c_out)[:m]
@@ -83,10 +92,10 @@ def backward(dout, cache, input_grad=True):
         return None, dw, db
     # Gradient of R: every window row gets dout @ w[u].T from the window it belongs to.
     w_rows = w.reshape(kh, kw * c_in, c_out)
-    drows = np.empty_like(rows)
+    drows = empty(scratch, "drows", rows.shape, w.dtype)
     np.matmul(grid, w_rows[0].T, out=drows[:m])
     drows[m:] = 0
-    term = np.empty((m, kw * c_in), dtype=w.dtype)
+    term = empty(scratch, "term", (m, kw * c_in), w.dtype)
     for u in range(1, kh):
         np.matmul(grid, w_rows[u].T, out=term)
         drows[u * wo : u * wo + m] += term

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from cnnlib._checks import non_negative_int, pair, positive_int
 from cnnlib.functional import conv2d_backward, conv2d_forward
+from cnnlib.functional.scratch import Scratch
 from cnnlib.layers.core import KernelLayer
 from cnnlib.shapes import conv_output_shape, resolve_padding
 
@@ -62,6 +63,8 @@ class Conv2D(KernelLayer):
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.strides = pair(strides, "strides")
         self.padding = check_padding(padding)
+        # The big temporaries of forward and backward, kept from step to step.
+        self.scratch = Scratch()
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 3:
@@ -93,6 +96,7 @@ class Conv2D(KernelLayer):
             self.params.get("bias"),
             stride=self.strides,
             padding=self.padding,
+            scratch=self.scratch,
         )
         return self.activation.forward(z, skip_activation=skip_activation)
 
