@@ -6,9 +6,10 @@ Run from the top of the repository (PyTorch is optional: ``pip install torch``):
     python -m benchmarks --quick               # fewer rounds, to try it out
     python -m benchmarks --isa avx2 --no-loops # both libraries on AVX2: results-avx2.md
 
-Every measurement is float32 with two threads. In each round the
-implementations run one after the other, so both see the same machine state;
-the table reports the median over the rounds and the ratio cnnlib / other.
+Every measurement is float32 with two threads. In each round cnnlib and
+PyTorch run one after the other, so both see the same machine state; the
+table reports the median over the rounds and the ratio cnnlib / other. The
+loop versions, hundreds of times slower, are timed on their own afterwards.
 Both libraries use the same instruction set: by default each picks its
 fastest kernels for the CPU (an ``OPENBLAS_CORETYPE`` in the environment, which
 would hold NumPy alone back, is ignored); ``--isa avx2`` holds both to AVX2.
@@ -34,6 +35,7 @@ from cnnlib.functional import (
     pool2d_backward,
     pool2d_forward,
 )
+from cnnlib.functional.scratch import Scratch
 from cnnlib.train_mnist import digit_classifier
 
 HERE = Path(__file__).resolve().parent
@@ -116,6 +118,16 @@ def loop_forward(fn, args, kwargs, batch):
     return run
 
 
+def loop_medians(run, rounds: int = 3) -> dict[str, dict[str, float]]:
+    """The loop version, timed on its own after the interleaved rounds.
+
+    It is hundreds of times slower; run between the rounds of the others it
+    would leave their memory and caches cold, and its own time needs no
+    precision.
+    """
+    return median_times({"loops": run}, rounds, warmup=0)
+
+
 LAYER_CASES = [
     # name, input (N, H, W, C), filters, kernel, stride, padding
     ("conv 1: 28x28x1 -> 32, 3x3", (64, 28, 28, 1), 32, 3, 1, "valid"),
@@ -133,16 +145,10 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
         w = (rng.standard_normal((k, k, shape[3], filters)) * 0.1).astype(np.float32)
         b = np.zeros(filters, np.float32)
         out, _ = conv2d_forward(x, w, b, stride, padding)
-        impls = {
-            "cnnlib": cnnlib_layer(
-                conv2d_forward,
-                conv2d_backward,
-                (x, w, b),
-                {"stride": stride, "padding": padding},
-                out.shape,
-                rng,
-            )
-        }
+        # As a Conv2D layer calls it: with scratch memory kept from call to call.
+        options = {"stride": stride, "padding": padding, "scratch": Scratch()}
+        layer = cnnlib_layer(conv2d_forward, conv2d_backward, (x, w, b), options, out.shape, rng)
+        impls = {"cnnlib": layer}
         if torch is not None:
             pad = (k - 1) // 2 if padding == "same" else 0
             if padding == "same" and stride > 1:  # TensorFlow's "same": the odd zero at the end
@@ -162,11 +168,12 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
                 (x.transpose(0, 3, 1, 2), w.transpose(3, 2, 0, 1), b),
                 rng.standard_normal(out.shape).astype(np.float32),
             )
+        medians = median_times(impls, rounds)
         if with_loops:
-            impls["loops"] = loop_forward(
+            loops = loop_forward(
                 cl.loops.conv2d, (x[:1], w, b), {"stride": stride, "padding": padding}, shape[0]
             )
-        medians = median_times(impls, rounds if not with_loops else max(3, rounds // 4))
+            medians.update(loop_medians(loops))
         for phase in ("forward", "backward", "total"):
             rows.append(Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v}))
     return rows
@@ -183,9 +190,9 @@ def pool_rows(rounds: int, with_loops: bool) -> list[Row]:
             (x.transpose(0, 3, 1, 2),),
             rng.standard_normal(out.shape).astype(np.float32),
         )
-    if with_loops:
-        impls["loops"] = loop_forward(cl.loops.pool2d, (x[:1], 2), {}, x.shape[0])
     medians = median_times(impls, rounds)
+    if with_loops:
+        medians.update(loop_medians(loop_forward(cl.loops.pool2d, (x[:1], 2), {}, x.shape[0])))
     name = "max pool 2x2 on 24x24x64"
     return [
         Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v})
