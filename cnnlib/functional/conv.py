@@ -148,12 +148,12 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
     xp = pad_hw(x, pads)
     if uses_window_rows(w.shape, stride):  # the same result, faster: see conv_rows
         out, rows_cache = conv_rows.forward(xp, w, b, stride[1], out_hw, scratch)
-        return out, ("rows", x.shape, pads, rows_cache)
+        return out, ("rows", x.shape, pads, w, out_hw, rows_cache)
     cols = im2col(xp, (kh, kw), stride, out_hw)  # (N * H_out * W_out, KH * KW * C_in)
     out = cols @ w.reshape(kh * kw * c_in, c_out)
     out += b
     # The cache keeps the padded input, not the (KH * KW times larger) im2col matrix.
-    cache = ("im2col", x.shape, xp, w, stride, pads, out_hw)
+    cache = ("im2col", x.shape, pads, w, out_hw, (xp, w, stride, out_hw))
     return out.reshape(x.shape[0], *out_hw, c_out), cache
 
 
@@ -181,15 +181,27 @@ def conv2d_backward(dout, cache, input_grad=True):
     db : array, shape (C_out,)
         ``dout`` summed over the batch and every position.
     """
-    if cache[0] == "rows":
-        return backward_window_rows(dout, cache, input_grad)
-    _, x_shape, xp, w, stride, pads, out_hw = cache
+    route, x_shape, pads, w, out_hw, route_cache = cache
+    dout = check_dout(dout, (x_shape[0], *out_hw, w.shape[3]), w.dtype)
+    backward = conv_rows.backward if route == "rows" else backward_by_offsets
+    dxp, dw = backward(dout, route_cache, input_grad)
+    db = dout.reshape(-1, w.shape[3]).sum(axis=0)
+    if dxp is None:
+        return None, dw, db
+    (top, _), (left, _) = pads
+    return dxp[:, top : top + x_shape[1], left : left + x_shape[2]], dw, db
+
+
+def backward_by_offsets(dout, cache, input_grad=True):
+    """``dxp`` (the gradient of the padded input, or None) and ``dw`` after im2col.
+
+    One kernel offset ``(u, v)`` at a time: two matrix products give its
+    share of both gradients.
+    """
+    xp, w, (sh, sw), (ho, wo) = cache
     kh, kw, c_in, c_out = w.shape
-    n, h, wd, _ = x_shape
-    (ho, wo), (sh, sw) = out_hw, stride
-    dout = check_dout(dout, (n, ho, wo, c_out), w.dtype)
+    n = xp.shape[0]
     d2 = dout.reshape(-1, c_out)  # (N * H_out * W_out, C_out)
-    db = d2.sum(axis=0)
     dw = np.empty_like(w)
     dxp = np.zeros_like(xp) if input_grad else None
     patch = np.empty((n, ho, wo, c_in), dtype=w.dtype)  # reused for every offset
@@ -208,19 +220,4 @@ def conv2d_backward(dout, cache, input_grad=True):
             if input_grad:
                 np.matmul(d2, w[u, v].T, out=dpatch)  # (N * H_out * W_out, C_in)
                 dxp[window] += dpatch.reshape(n, ho, wo, c_in)
-    if not input_grad:
-        return None, dw, db
-    dx = dxp[:, pads[0][0] : pads[0][0] + h, pads[1][0] : pads[1][0] + wd]
-    return dx, dw, db
-
-
-def backward_window_rows(dout, cache, input_grad=True):
-    """:func:`conv2d_backward` for a forward pass that took the window-rows route."""
-    _, x_shape, pads, rows_cache = cache
-    _, _, w, _, out_hw, _ = rows_cache
-    dout = check_dout(dout, (x_shape[0], *out_hw, w.shape[3]), w.dtype)
-    dxp, dw, db = conv_rows.backward(dout, rows_cache, input_grad)
-    if dxp is None:
-        return None, dw, db
-    (top, _), (left, _) = pads
-    return dxp[:, top : top + x_shape[1], left : left + x_shape[2]], dw, db
+    return dxp, dw

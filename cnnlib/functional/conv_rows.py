@@ -73,12 +73,11 @@ def forward(xp, w, b, sw, out_hw, scratch=None):
 
 
 def backward(dout, cache, input_grad=True):
-    """Gradients ``dxp`` (of the padded input, or None), ``dw`` and ``db``."""
+    """Gradients ``dxp`` (of the padded input, or None when not ``input_grad``) and ``dw``."""
     rows, xp_shape, w, sw, (ho, wo), scratch = cache
     kh, kw, c_in, c_out = w.shape
     n, hp = xp_shape[:2]
     m = n * hp * wo - (kh - 1) * wo
-    db = dout.reshape(-1, c_out).sum(axis=0)
     # dout on the same (n, y, j) grid as R: zero where no window starts.
     grid = empty(scratch, "grid", (n, hp, wo, c_out), w.dtype)
     grid[:, :ho] = dout
@@ -89,7 +88,7 @@ def backward(dout, cache, input_grad=True):
     for u in range(kh):
         np.matmul(rows[u * wo : u * wo + m].T, grid, out=dw_rows[u])
     if not input_grad:
-        return None, dw, db
+        return None, dw
     # Gradient of R: every window row gets dout @ w[u].T from the window it belongs to.
     w_rows = w.reshape(kh, kw * c_in, c_out)
     drows = empty(scratch, "drows", rows.shape, w.dtype)
@@ -104,4 +103,4 @@ def backward(dout, cache, input_grad=True):
     dxp = np.zeros(xp_shape, dtype=w.dtype)
     for v in range(kw):
         dxp[:, :, v : v + (wo - 1) * sw + 1 : sw] += drows[:, :, :, v]
-    return dxp, dw, db
+    return dxp, dw

@@ -41,11 +41,6 @@ class Scratch:
             buffer = self.buffers[name] = np.empty(size, dtype)
         return buffer[:size].reshape(shape)
 
-    @property
-    def nbytes(self) -> int:
-        """Memory held, in bytes."""
-        return sum(b.nbytes for b in self.buffers.values())
-
 
 def empty(scratch: Scratch | None, name: str, shape, dtype) -> np.ndarray:
     """``scratch.empty(...)``, or a fresh ``np.empty`` when there is no scratch."""
