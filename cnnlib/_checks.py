@@ -93,3 +93,10 @@ def check_dout(dout, shape, dtype) -> np.ndarray:
             f"dout must have the forward output's shape {tuple(shape)}; received {dout.shape}"
         )
     return dout
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool, raising unless it is ``True`` or ``False``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; received {value!r}")
+    return bool(value)

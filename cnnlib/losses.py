@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._checks import as_float_array
+from cnnlib._checks import as_float_array, check_bool
 from cnnlib.functional import binary_cross_entropy, mean_squared_error, softmax_cross_entropy
 from cnnlib.functional.losses import check_labels
 
@@ -37,9 +37,7 @@ class Loss:
     classification = True  # has an accuracy
 
     def __init__(self, from_logits=False):
-        if not isinstance(from_logits, (bool, np.bool_)):
-            raise TypeError(f"from_logits must be True or False; received {from_logits!r}")
-        self.from_logits = bool(from_logits)
+        self.from_logits = check_bool(from_logits, "from_logits")
 
     def get_config(self) -> dict:
         """The constructor's arguments."""

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from cnnlib._checks import real_number
+from cnnlib._checks import check_bool, real_number
 
 
 class Optimizer:
@@ -92,9 +92,7 @@ class SGD(Optimizer):
         self.momentum = real_number(momentum, "momentum")
         if not 0 <= self.momentum < 1:
             raise ValueError(f"momentum must be in [0, 1); received momentum={momentum!r}")
-        if not isinstance(nesterov, (bool, np.bool_)):
-            raise TypeError(f"nesterov must be True or False; received {nesterov!r}")
-        self.nesterov = bool(nesterov)
+        self.nesterov = check_bool(nesterov, "nesterov")
 
     def update(self, param, grad, slot):
         lr, m = self.learning_rate, self.momentum

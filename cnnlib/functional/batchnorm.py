@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_dout, real_number
+from cnnlib._checks import as_float_array, check_bool, check_dout, real_number
 
 
 def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.99, eps=1e-3):
@@ -52,8 +52,7 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momen
     x, gamma, beta, running_mean, running_var = check_batchnorm_args(
         x, gamma, beta, running_mean, running_var
     )
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training must be True or False; received {training!r}")
+    training = check_bool(training, "training")
     momentum, eps = real_number(momentum, "momentum"), real_number(eps, "eps")
     if not 0 <= momentum <= 1:
         raise ValueError(f"momentum must be in [0, 1]; received momentum={momentum!r}")

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_dout, real_number
+from cnnlib._checks import as_float_array, check_bool, check_dout, real_number
 
 
 def dropout_forward(x, rate, training, rng=None, mask=None):
@@ -44,8 +44,7 @@ def dropout_forward(x, rate, training, rng=None, mask=None):
     rate = real_number(rate, "rate")
     if not 0 <= rate < 1:
         raise ValueError(f"rate must be in [0, 1) (the fraction dropped); received rate={rate!r}")
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training must be True or False; received {training!r}")
+    training = check_bool(training, "training")
     if not training or (rate == 0 and mask is None):
         return x, (x.shape, x.dtype, None)
     keep = draw_keep(x.shape, rate, rng) if mask is None else check_mask(mask, x.shape)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_ndim, real_number
+from cnnlib._checks import as_float_array, check_bool, check_ndim, real_number
 from cnnlib.functional.activations import stable_sigmoid
 
 
@@ -80,8 +80,7 @@ def binary_cross_entropy(pred, target, from_logits=False, eps=1e-7):
         With probabilities, ``(p - t) / (p (1 - p)) / size`` at the clipped ``p``.
     """
     pred, target = check_pred_target(pred, target)
-    if not isinstance(from_logits, (bool, np.bool_)):
-        raise TypeError(f"from_logits must be True or False; received {from_logits!r}")
+    from_logits = check_bool(from_logits, "from_logits")
     if np.any((target < 0) | (target > 1)):
         raise ValueError(
             f"target must be in [0, 1]; received values from {target.min()} to {target.max()}"

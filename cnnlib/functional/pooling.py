@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_dout, check_ndim, pair
+from cnnlib._checks import as_float_array, check_bool, check_dout, check_ndim, pair
 from cnnlib.shapes import conv_output_shape
 
 POOL_MODES = ("max", "min", "avg")
@@ -42,8 +42,7 @@ def check_pool_args(x, pool_size, stride, mode, keep_partial):
     x = check_maps(x)
     if mode not in POOL_MODES:
         raise ValueError(f"mode must be one of {list(POOL_MODES)}; received mode={mode!r}")
-    if not isinstance(keep_partial, (bool, np.bool_)):
-        raise TypeError(f"keep_partial must be True or False; received {keep_partial!r}")
+    keep_partial = check_bool(keep_partial, "keep_partial")
     pool = pair(pool_size, "pool_size")
     stride = pool if stride is None else pair(stride, "stride")
     for axis, n, f in (("height", x.shape[1], pool[0]), ("width", x.shape[2], pool[1])):

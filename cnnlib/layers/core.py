@@ -12,10 +12,8 @@ from __future__ import annotations
 import inspect
 import math
 
-import numpy as np
-
 from cnnlib import initializers
-from cnnlib._checks import positive_int, real_number
+from cnnlib._checks import check_bool, positive_int, real_number
 from cnnlib.functional import (
     dense_backward,
     dense_forward,
@@ -268,10 +266,3 @@ class Dropout(Layer):
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
-
-
-def check_bool(value, name: str) -> bool:
-    """Return ``value`` as a bool, raising unless it is ``True`` or ``False``."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; received {value!r}")
-    return bool(value)
