@@ -294,3 +294,23 @@ def test_scratch_is_reused_and_changes_nothing():
         held = held or addresses
     assert set(held) == {"rows", "grid", "term", "drows"}
     assert addresses == held
+
+
+def test_a_float64_bias_does_not_widen_float32_work():
+    image = np.arange(16, dtype=np.float32).reshape(4, 4)
+    kernel = np.ones((2, 2), dtype=np.float32)
+    assert cl.conv2d(image, kernel, 1.5).dtype == np.float32  # a Python float is float64
+    x, w, _ = random_case(np.random.default_rng(8), 1, 5, 5, 2, 3, 3, 2, dtype=np.float32)
+    out, cache = conv2d_forward(x, w, np.array([0.5, -0.5]))
+    assert out.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in conv2d_backward(np.ones_like(out), cache))
+
+
+def test_a_layer_keeps_scratch_for_training_only():
+    layer = cl.Conv2D(4, 3).build((10, 10, 8), rng=0, dtype="float32")
+    x = np.random.default_rng(9).random((6, 10, 10, 8), dtype=np.float32)
+    layer.forward(x, training=False)
+    assert layer.scratch.buffers == {}  # predict and evaluate allocate as usual
+    out = layer.forward(x, training=True)
+    layer.backward(np.ones_like(out))
+    assert set(layer.scratch.buffers) == {"rows", "grid", "term", "drows"}

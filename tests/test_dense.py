@@ -92,3 +92,11 @@ def test_backward_checks_dout_shape():
         flatten_backward(np.zeros((2, 2, 2, 1)), cache)
     with pytest.raises(ValueError, match=r"x must have a batch axis"):
         flatten_forward(3.0)
+
+
+def test_a_float64_bias_does_not_widen_float32_work():
+    rng = np.random.default_rng(4)
+    x, w = rng.random((3, 5), dtype=np.float32), rng.random((5, 2), dtype=np.float32)
+    out, cache = dense_forward(x, w, [0.5, -0.5])
+    assert out.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in dense_backward(np.ones_like(out), cache))

@@ -23,10 +23,11 @@ pixel ``KW`` times instead of ``KH * KW`` times.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from cnnlib._checks import as_float_array, check_dout, check_ndim, pair
 from cnnlib.functional import conv_rows
+from cnnlib.functional.im2col import im2col
+from cnnlib.functional.scratch import empty
 from cnnlib.shapes import conv_output_shape, resolve_padding
 
 # With fewer input channels than this, a window row is too short a vector for
@@ -68,7 +69,7 @@ def check_conv_args(x, w, b, stride, padding):
             f"b must have one value per filter: expected shape ({c_out},) "
             f"to match w.shape={w.shape}; received b.shape={b.shape}"
         )
-    dtype = np.result_type(x.dtype, w.dtype, b.dtype)
+    dtype = np.result_type(x.dtype, w.dtype)  # the bias follows: it cannot widen the result
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     stride = pair(stride, "stride")
     pads = resolve_padding(padding, x.shape[1:3], (kh, kw), stride)
@@ -92,22 +93,6 @@ def pad_hw(x: np.ndarray, pads) -> np.ndarray:
     if pads == ((0, 0), (0, 0)):
         return x
     return np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
-
-
-def im2col(xp: np.ndarray, kernel_hw, stride, out_hw) -> np.ndarray:
-    """Copy every receptive field of the padded input ``xp`` into one row.
-
-    Returns ``(N * H_out * W_out, KH * KW * C)``, each row ordered like
-    ``w.reshape(KH * KW * C, C_out)`` so that ``im2col(...) @ w2d`` is the
-    convolution.
-    """
-    kh, kw = kernel_hw
-    sh, sw = stride
-    ho, wo = out_hw
-    windows = sliding_window_view(xp, (kh, kw), axis=(1, 2))  # (N, H', W', C, KH, KW)
-    windows = windows[:, : (ho - 1) * sh + 1 : sh, : (wo - 1) * sw + 1 : sw]
-    n, c = xp.shape[0], xp.shape[3]
-    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(n * ho * wo, kh * kw * c)
 
 
 def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
@@ -149,11 +134,12 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
     if uses_window_rows(w.shape, stride):  # the same result, faster: see conv_rows
         out, rows_cache = conv_rows.forward(xp, w, b, stride[1], out_hw, scratch)
         return out, ("rows", x.shape, pads, w, out_hw, rows_cache)
-    cols = im2col(xp, (kh, kw), stride, out_hw)  # (N * H_out * W_out, KH * KW * C_in)
+    cols = empty(scratch, "cols", (x.shape[0] * out_hw[0] * out_hw[1], kh * kw * c_in), w.dtype)
+    im2col(xp, (kh, kw), stride, out_hw, out=cols)  # (N * H_out * W_out, KH * KW * C_in)
     out = cols @ w.reshape(kh * kw * c_in, c_out)
     out += b
     # The cache keeps the padded input, not the (KH * KW times larger) im2col matrix.
-    cache = ("im2col", x.shape, pads, w, out_hw, (xp, w, stride, out_hw))
+    cache = ("im2col", x.shape, pads, w, out_hw, (xp, stride, scratch))
     return out.reshape(x.shape[0], *out_hw, c_out), cache
 
 
@@ -184,7 +170,7 @@ def conv2d_backward(dout, cache, input_grad=True):
     route, x_shape, pads, w, out_hw, route_cache = cache
     dout = check_dout(dout, (x_shape[0], *out_hw, w.shape[3]), w.dtype)
     backward = conv_rows.backward if route == "rows" else backward_by_offsets
-    dxp, dw = backward(dout, route_cache, input_grad)
+    dxp, dw = backward(dout, w, out_hw, route_cache, input_grad)
     db = dout.reshape(-1, w.shape[3]).sum(axis=0)
     if dxp is None:
         return None, dw, db
@@ -192,20 +178,20 @@ def conv2d_backward(dout, cache, input_grad=True):
     return dxp[:, top : top + x_shape[1], left : left + x_shape[2]], dw, db
 
 
-def backward_by_offsets(dout, cache, input_grad=True):
+def backward_by_offsets(dout, w, out_hw, cache, input_grad=True):
     """``dxp`` (the gradient of the padded input, or None) and ``dw`` after im2col.
 
     One kernel offset ``(u, v)`` at a time: two matrix products give its
     share of both gradients.
     """
-    xp, w, (sh, sw), (ho, wo) = cache
+    xp, (sh, sw), scratch = cache
     kh, kw, c_in, c_out = w.shape
-    n = xp.shape[0]
+    n, (ho, wo) = xp.shape[0], out_hw
     d2 = dout.reshape(-1, c_out)  # (N * H_out * W_out, C_out)
     dw = np.empty_like(w)
     dxp = np.zeros_like(xp) if input_grad else None
-    patch = np.empty((n, ho, wo, c_in), dtype=w.dtype)  # reused for every offset
-    dpatch = np.empty((n * ho * wo, c_in), dtype=w.dtype)
+    patch = empty(scratch, "patch", (n, ho, wo, c_in), w.dtype)  # reused for every offset
+    dpatch = empty(scratch, "dpatch", (n * ho * wo, c_in), w.dtype) if input_grad else None
     # One kernel offset (u, v) at a time: the input pixels it touched form the
     # strided slice xp[:, u::sh, v::sw], one per output position.
     for u in range(kh):

@@ -9,7 +9,8 @@ Cut every window into its ``KH`` rows. One *window row* is ``KW`` neighbouring
 pixels of one input row, with all their channels: ``KW * C_in`` numbers. The
 matrix ``R`` holds the window rows that start at every padded input row ``y``
 and every output column ``j``, in the order ``(n, y, j)``, so each pixel is
-copied only ``KW`` times. Window ``(i, j)`` of image ``n`` is made of the rows
+copied only ``KW`` times. It is im2col with a window one row high and
+``H_padded`` output rows. Window ``(i, j)`` of image ``n`` is made of the rows
 ``(n, i + u, j)`` for ``u = 0 .. KH - 1``, and in the flattened matrix row
 ``(n, i + u, j)`` sits exactly ``u * W_out`` rows below row ``(n, i, j)``. So
 the rows that kernel row ``u`` meets, over the whole batch, are one
@@ -29,23 +30,9 @@ spread back over the ``KW`` pixels of each window row.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
+from cnnlib.functional.im2col import im2col
 from cnnlib.functional.scratch import empty
-
-
-def window_rows(xp: np.ndarray, kw: int, sw: int, wo: int, out=None) -> np.ndarray:
-    """The matrix ``R``: ``(N * H_padded * W_out, KW * C)``, one window row per row.
-
-    Row ``(n, y, j)`` holds ``xp[n, y, j * sw : j * sw + KW, :]`` flattened.
-    ``out``, if given, is the array to write it into.
-    """
-    n, hp, _, c = xp.shape
-    windows = sliding_window_view(xp, kw, axis=2)[:, :, : (wo - 1) * sw + 1 : sw]  # (N,Hp,Wo,C,KW)
-    if out is None:
-        out = np.empty((n * hp * wo, kw * c), dtype=xp.dtype)
-    np.copyto(out.reshape(n, hp, wo, kw, c), windows.transpose(0, 1, 2, 4, 3))
-    return out
 
 
 def forward(xp, w, b, sw, out_hw, scratch=None):
@@ -59,7 +46,7 @@ def forward(xp, w, b, sw, out_hw, scratch=None):
     n, hp = xp.shape[:2]
     ho, wo = out_hw
     rows = empty(scratch, "rows", (n * hp * wo, kw * c_in), w.dtype)
-    window_rows(xp, kw, sw, wo, out=rows)
+    im2col(xp, (1, kw), (1, sw), (hp, wo), out=rows)  # windows one row high: R
     w_rows = w.reshape(kh, kw * c_in, c_out)  # kernel row u as a matrix
     m = n * hp * wo - (kh - 1) * wo  # rows of R that start a window (and a few more)
     acc = empty(scratch, "grid", (n * hp * wo, c_out), w.dtype)
@@ -69,12 +56,13 @@ def forward(xp, w, b, sw, out_hw, scratch=None):
         np.matmul(rows[u * wo : u * wo + m], w_rows[u], out=term)
         acc[:m] += term
     out = np.add(acc.reshape(n, hp, wo, c_out)[:, :ho], b)  # drop the overhanging rows
-    return out, (rows, xp.shape, w, sw, out_hw, scratch)
+    return out, (rows, xp.shape, sw, scratch)
 
 
-def backward(dout, cache, input_grad=True):
+def backward(dout, w, out_hw, cache, input_grad=True):
     """Gradients ``dxp`` (of the padded input, or None when not ``input_grad``) and ``dw``."""
-    rows, xp_shape, w, sw, (ho, wo), scratch = cache
+    rows, xp_shape, sw, scratch = cache
+    ho, wo = out_hw
     kh, kw, c_in, c_out = w.shape
     n, hp = xp_shape[:2]
     m = n * hp * wo - (kh - 1) * wo

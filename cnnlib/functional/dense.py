@@ -81,7 +81,7 @@ def dense_forward(x, w, b=None):
             f"b must have one value per unit: expected shape ({w.shape[1]},) "
             f"to match w.shape={w.shape}; received b.shape={b.shape}"
         )
-    dtype = np.result_type(x.dtype, w.dtype, b.dtype)
+    dtype = np.result_type(x.dtype, w.dtype)  # the bias follows: it cannot widen the result
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     out = x @ w
     out += b

@@ -63,7 +63,7 @@ class Conv2D(KernelLayer):
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.strides = pair(strides, "strides")
         self.padding = check_padding(padding)
-        # The big temporaries of forward and backward, kept from step to step.
+        # The big temporaries of a training step's forward and backward, kept for the next.
         self.scratch = Scratch()
 
     def compute_output_shape(self, input_shape):
@@ -96,7 +96,7 @@ class Conv2D(KernelLayer):
             self.params.get("bias"),
             stride=self.strides,
             padding=self.padding,
-            scratch=self.scratch,
+            scratch=self.scratch if training else None,  # inference keeps no memory
         )
         return self.activation.forward(z, skip_activation=skip_activation)
 
