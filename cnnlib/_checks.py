@@ -12,11 +12,11 @@ import numbers
 import numpy as np
 
 
-def as_float_array(value, name: str) -> np.ndarray:
+def as_float_array(value, name: str, int_dtype=np.float64) -> np.ndarray:
     """Return ``value`` as a floating-point array, keeping float32/float64.
 
-    Integer and boolean input becomes float64, so worked examples typed as
-    lists of integers give exact results.
+    Integer and boolean input becomes ``int_dtype``: float64 by default, so
+    worked examples typed as lists of integers give exact results.
     """
     try:
         arr = np.asarray(value)
@@ -31,7 +31,7 @@ def as_float_array(value, name: str) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(f"{name} must be real-valued; received dtype {arr.dtype}")
     if not np.issubdtype(arr.dtype, np.floating) or arr.dtype == np.float16:
-        arr = arr.astype(np.float64)
+        arr = arr.astype(int_dtype)
     return arr
 
 

@@ -58,7 +58,7 @@ def load_digits(test_fraction: float = 0.2, dtype=np.float32):
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("load_digits needs scikit-learn: pip install scikit-learn") from exc
     digits = sklearn_digits()
-    x = (digits.images / 16.0).astype(dtype)[..., None]
+    x = np.divide(digits.images, 16, dtype=dtype)[..., None]  # no float64 copy on the way
     y = digits.target.astype(np.int64)
     x_train, x_test, y_train, y_test = train_test_split(
         x, y, test_size=test_fraction, stratify=y, random_state=0
@@ -156,7 +156,8 @@ def load_mnist(
                 f"the MNIST {part} files in {folder} do not match: images of shape "
                 f"{images.shape} and labels of shape {labels.shape}; expected (N, 28, 28) and (N,)"
             )
-        loaded.append(((images / 255.0).astype(dtype)[..., None], labels.astype(np.int64)))
+        pixels = np.divide(images, 255, dtype=dtype)[..., None]  # no float64 copy on the way
+        loaded.append((pixels, labels.astype(np.int64)))
     return tuple(loaded) if subset == "both" else loaded[0]
 
 

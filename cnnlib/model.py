@@ -346,7 +346,8 @@ class Sequential:
         """Return ``x`` in the model's dtype, raising unless it is a batch of ``input_shape``."""
         if not self.layers:
             raise ValueError("the model has no layers yet; add some first")
-        x = as_float_array(x, name).astype(self.dtype, copy=False)
+        # Integers (uint8 pixels, say) go straight to the model's dtype: no float64 copy.
+        x = as_float_array(x, name, int_dtype=self.dtype).astype(self.dtype, copy=False)
         if x.shape[1:] != self.input_shape or len(x) == 0:
             dims = ", ".join(map(str, self.input_shape))
             hint = ""
