@@ -14,11 +14,22 @@ from hypothesis import settings
 # nbval starts, and the notebooks would then show no figures at all.
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt
+
 # Deterministic and quick: property tests explore a fixed set of examples.
 settings.register_profile("cnnlib", derandomize=True, max_examples=60, deadline=None)
 settings.load_profile("cnnlib")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every figure a test left open."""
+    yield
+    plt.close("all")
+
+
 # The command-line script installed next to the Python that runs the tests.
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 

@@ -1,6 +1,5 @@
 """Activation pictures: curves and slopes from cnnlib, the rectified map, the panels."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -17,12 +16,6 @@ from cnnlib.plotting import (
 from cnnlib.plotting.activations import with_gaps
 
 E1_MAP = [[2, 1, -1], [-1, 1, 3], [2, 1, 1]]
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,5 @@
 """The backward-pass pictures show what cnnlib's backward functions compute."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.patches import ConnectionPatch, FancyBboxPatch
@@ -26,12 +21,6 @@ IMAGE = np.array(
 )
 KERNEL = np.array([[0, 1, 0], [1, 0, -1], [0, 1, 0]])
 DOUT = np.array([[1, 0, -1], [2, 1, 0], [0, -1, 1]])
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def cell_texts(ax):

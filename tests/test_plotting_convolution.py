@@ -20,12 +20,6 @@ IMAGE = np.array(
 KERNEL = np.array([[0, 1, 0], [1, 0, -1], [0, 1, 0]])
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def cell_texts(ax):
     """The numbers written in the cells of a grid, in drawing (reading) order."""
     return [t.get_text() for t in ax.texts]

@@ -1,6 +1,5 @@
 """Pictures of flattening, dense layers, probabilities and dropout."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -13,12 +12,6 @@ from cnnlib.plotting import (
     draw_steps,
     flat_positions,
 )
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_flat_positions_are_row_major_channels_last():

@@ -1,10 +1,5 @@
 """Figures of images and filters: what they draw, in which colours, and their errors."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -19,12 +14,6 @@ from cnnlib.plotting import (
     show_windows,
 )
 from cnnlib.plotting.images import format_number, integer_form, kernel_sum_is_zero, signed_limits
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.mark.parametrize(

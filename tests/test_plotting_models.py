@@ -1,10 +1,5 @@
 """The model diagram: one box per layer, read from the model, with arrows between them."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import pytest
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -12,12 +7,6 @@ import cnnlib as cl
 from cnnlib.plotting import draw_model
 from cnnlib.plotting.models import layer_settings, model_boxes
 from cnnlib.train_mnist import digit_classifier
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def texts(fig):

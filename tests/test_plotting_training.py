@@ -1,10 +1,5 @@
 """Figures of a training run: what each one draws, and the errors it raises."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -16,13 +11,6 @@ from cnnlib.plotting import (
     show_image_grid,
     show_kernels,
 )
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
 
 HISTORY = {
     "loss": [2.0, 1.0, 0.5],

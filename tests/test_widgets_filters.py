@@ -1,9 +1,5 @@
 """The kernel editor: presets fill the boxes, edits refilter with cnnlib.conv2d."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pytest
 
