@@ -1,10 +1,22 @@
-"""The instruction set both libraries use: read before NumPy or PyTorch load.
+"""The environment both libraries run in, set before NumPy or PyTorch load.
 
-Imports nothing heavy, so that ``python -m benchmarks`` can set the
-environment first.
+Imports nothing heavy, so that ``python -m benchmarks`` can set it first:
+the same number of threads for every library, thread pools that sleep
+instead of spinning between calls, and the same instruction set (``--isa``).
 """
 
 import os
+
+THREADS = 2
+
+# Set outright, whatever the environment says, so that both libraries match.
+COMMON_ENVIRONMENT = {
+    "OMP_NUM_THREADS": str(THREADS),
+    "OPENBLAS_NUM_THREADS": str(THREADS),
+    "MKL_NUM_THREADS": str(THREADS),
+    "OMP_WAIT_POLICY": "PASSIVE",
+    "OPENBLAS_THREAD_TIMEOUT": "1",
+}
 
 # What each --isa choice sets. "native": every library picks the fastest kernels
 # for this CPU, as on a learner's laptop. "avx2": both are held to AVX2, a
@@ -17,6 +29,7 @@ ISA_ENVIRONMENT = {
         "ONEDNN_MAX_CPU_ISA": "AVX2",  # PyTorch's convolutions (oneDNN)
     },
 }
+ISA_VARIABLES = sorted({name for settings in ISA_ENVIRONMENT.values() for name in settings})
 
 
 def isa_from_argv(argv) -> str:
@@ -30,13 +43,15 @@ def isa_from_argv(argv) -> str:
 
 
 def set_environment(isa: str, environ=os.environ) -> list[str]:
-    """Set ``environ`` for ``isa``; return notes on inherited settings it dropped."""
-    notes = []
+    """Set ``environ`` for ``isa``; return notes on inherited settings it changed."""
     if isa not in ISA_ENVIRONMENT:  # argparse reports it later
-        return notes
-    for name in ("OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA"):
+        return []
+    wanted = {**COMMON_ENVIRONMENT, **ISA_ENVIRONMENT[isa]}
+    notes = []
+    for name in [*COMMON_ENVIRONMENT, *ISA_VARIABLES]:
         inherited = environ.pop(name, None)
-        if inherited is not None and name not in ISA_ENVIRONMENT[isa]:
-            notes.append(f"note: ignoring {name}={inherited} from the environment (--isa {isa})")
-    environ.update(ISA_ENVIRONMENT[isa])
+        if inherited is not None and inherited != wanted.get(name):
+            action = f"using {wanted[name]}" if name in wanted else "ignoring it"
+            notes.append(f"note: {name}={inherited} in the environment, {action} (--isa {isa})")
+    environ.update(wanted)
     return notes

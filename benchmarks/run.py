@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 import cnnlib as cl
+from benchmarks.isa import ISA_ENVIRONMENT, THREADS
 from cnnlib.functional import (
     conv2d_backward,
     conv2d_forward,
@@ -44,7 +45,7 @@ try:
     import torch
     import torch.nn.functional as F
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
 except ImportError:  # the benchmark still compares with the loop versions
     torch = None
 
@@ -78,9 +79,7 @@ def median_times(impls: dict, rounds: int, warmup: int = 2) -> dict[str, dict[st
     }
 
 
-def cnnlib_layer(forward, backward, args, kwargs, dout_shape, rng):
-    dout = rng.standard_normal(dout_shape).astype(np.float32)
-
+def cnnlib_layer(forward, backward, args, kwargs, dout):
     def run():
         t0 = time.perf_counter()
         _, cache = forward(*args, **kwargs)
@@ -105,6 +104,17 @@ def torch_layer(forward, tensors, dout_nhwc):
         return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
 
     return run
+
+
+def layer_rows(name, impls, rounds, loops=None) -> list[Row]:
+    """Forward, backward and total rows of one layer: interleaved medians, then the loops."""
+    medians = median_times(impls, rounds)
+    if loops is not None:
+        medians.update(loop_medians(loops))
+    return [
+        Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v})
+        for phase in ("forward", "backward", "total")
+    ]
 
 
 def loop_forward(fn, args, kwargs, batch):
@@ -145,10 +155,10 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
         w = (rng.standard_normal((k, k, shape[3], filters)) * 0.1).astype(np.float32)
         b = np.zeros(filters, np.float32)
         out, _ = conv2d_forward(x, w, b, stride, padding)
-        # As a Conv2D layer calls it: with scratch memory kept from call to call.
+        dout = rng.standard_normal(out.shape).astype(np.float32)  # the same for both libraries
+        # As a Conv2D layer calls it in training: with scratch memory kept from call to call.
         options = {"stride": stride, "padding": padding, "scratch": Scratch()}
-        layer = cnnlib_layer(conv2d_forward, conv2d_backward, (x, w, b), options, out.shape, rng)
-        impls = {"cnnlib": layer}
+        impls = {"cnnlib": cnnlib_layer(conv2d_forward, conv2d_backward, (x, w, b), options, dout)}
         if torch is not None:
             pad = (k - 1) // 2 if padding == "same" else 0
             if padding == "same" and stride > 1:  # TensorFlow's "same": the odd zero at the end
@@ -163,19 +173,11 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
                 def conv(xt, wt, bt, pad=pad, stride=stride):
                     return F.conv2d(xt, wt, bt, stride=stride, padding=pad)
 
-            impls["pytorch"] = torch_layer(
-                conv,
-                (x.transpose(0, 3, 1, 2), w.transpose(3, 2, 0, 1), b),
-                rng.standard_normal(out.shape).astype(np.float32),
-            )
-        medians = median_times(impls, rounds)
-        if with_loops:
-            loops = loop_forward(
-                cl.loops.conv2d, (x[:1], w, b), {"stride": stride, "padding": padding}, shape[0]
-            )
-            medians.update(loop_medians(loops))
-        for phase in ("forward", "backward", "total"):
-            rows.append(Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v}))
+            tensors = (x.transpose(0, 3, 1, 2), w.transpose(3, 2, 0, 1), b)
+            impls["pytorch"] = torch_layer(conv, tensors, dout)
+        options = {"stride": stride, "padding": padding}
+        loops = loop_forward(cl.loops.conv2d, (x[:1], w, b), options, shape[0])
+        rows += layer_rows(name, impls, rounds, loops if with_loops else None)
     return rows
 
 
@@ -183,21 +185,14 @@ def pool_rows(rounds: int, with_loops: bool) -> list[Row]:
     rng = np.random.default_rng(1)
     x = rng.standard_normal((64, 24, 24, 64)).astype(np.float32)
     out, _ = pool2d_forward(x, 2)
-    impls = {"cnnlib": cnnlib_layer(pool2d_forward, pool2d_backward, (x, 2), {}, out.shape, rng)}
+    dout = rng.standard_normal(out.shape).astype(np.float32)  # the same for both libraries
+    impls = {"cnnlib": cnnlib_layer(pool2d_forward, pool2d_backward, (x, 2), {}, dout)}
     if torch is not None:
         impls["pytorch"] = torch_layer(
-            lambda xt: F.max_pool2d(xt, 2),
-            (x.transpose(0, 3, 1, 2),),
-            rng.standard_normal(out.shape).astype(np.float32),
+            lambda xt: F.max_pool2d(xt, 2), (x.transpose(0, 3, 1, 2),), dout
         )
-    medians = median_times(impls, rounds)
-    if with_loops:
-        medians.update(loop_medians(loop_forward(cl.loops.pool2d, (x[:1], 2), {}, x.shape[0])))
-    name = "max pool 2x2 on 24x24x64"
-    return [
-        Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v})
-        for phase in ("forward", "backward", "total")
-    ]
+    loops = loop_forward(cl.loops.pool2d, (x[:1], 2), {}, x.shape[0])
+    return layer_rows("max pool 2x2 on 24x24x64", impls, rounds, loops if with_loops else None)
 
 
 def torch_seed_classifier():
@@ -329,7 +324,8 @@ def machine() -> dict[str, str]:
         pass
     return {
         "CPU": cpu,
-        "cores used": "2 threads (OMP_NUM_THREADS=2, torch.set_num_threads(2))",
+        "cores used": f"{THREADS} threads (OMP_NUM_THREADS={THREADS}, "
+        f"torch.set_num_threads({THREADS}))",
         "Python": platform.python_version(),
         "NumPy": f"{np.__version__} ({blas}; kernels: {blas_kernels()})",
         "PyTorch": (
@@ -373,7 +369,9 @@ def table(rows: list[Row]) -> str:
     lines = [head, "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         s = row.seconds
-        if not s:
+        if not s:  # not measured here: say why
+            if row.note:
+                lines.append(f"| {row.case} | {row.phase} | {row.note} |  |  |  |  |")
             continue
         cells = [fmt(s[k], row.phase) if k in s else "" for k in ("cnnlib", "loops", "pytorch")]
         speedup = f"{s['loops'] / s['cnnlib']:,.0f}×" if "loops" in s else ""
@@ -394,7 +392,7 @@ def goal_lines(rows: list[Row]) -> list[str]:
     return lines
 
 
-def main(argv=None, isa_choices=("native",)) -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.split("\n")[0]
     )
@@ -403,7 +401,7 @@ def main(argv=None, isa_choices=("native",)) -> None:
     parser.add_argument("--no-loops", action="store_true", help="leave out the loop versions")
     parser.add_argument(
         "--isa",
-        choices=isa_choices,
+        choices=list(ISA_ENVIRONMENT),
         default="native",
         help="instruction set of both libraries: each one's best for this CPU, or AVX2",
     )
@@ -429,13 +427,14 @@ def main(argv=None, isa_choices=("native",)) -> None:
     ):
         print(f"measuring {label} ...", flush=True)
         rows += measure()
+    measured_on = machine()
     text = "\n".join(
         [
             f"Measured on {time.strftime('%Y-%m-%d')} with `python -m benchmarks"
             + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
             + f"` ({rounds} interleaved rounds, medians; float32).",
             "",
-            *[f"- {key}: {value}" for key, value in machine().items()],
+            *[f"- {key}: {value}" for key, value in measured_on.items()],
             "",
             table(rows),
             "",
@@ -448,6 +447,6 @@ def main(argv=None, isa_choices=("native",)) -> None:
     print("\n" + text)
     args.output.write_text(text)
     args.output.with_suffix(".json").write_text(
-        json.dumps({"machine": machine(), "rows": [asdict(r) for r in rows]}, indent=2) + "\n"
+        json.dumps({"machine": measured_on, "rows": [asdict(r) for r in rows]}, indent=2) + "\n"
     )
     print(f"written to {args.output}")

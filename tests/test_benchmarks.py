@@ -1,5 +1,6 @@
 """The benchmark command runs and writes its table (speed itself is never asserted)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ def test_quick_benchmark_writes_a_table(tmp_path):
         assert case in text
     assert out.with_suffix(".json").exists()
     assert "kernels:" in text  # the instruction set each library used is on record
+    assert re.search(r"NumPy: .*kernels: (?!unknown)\w", text), "NumPy's BLAS kernels not found"
 
 
 def test_isa_choice_sets_both_libraries_alike():
@@ -31,14 +33,28 @@ def test_isa_choice_sets_both_libraries_alike():
     assert isa_from_argv(["--quick"]) == "native"
     assert isa_from_argv(["--isa", "avx2", "--quick"]) == "avx2"
     assert isa_from_argv(["--isa=avx2"]) == "avx2"
-    # The sandbox's OPENBLAS_CORETYPE=Haswell would hold NumPy alone to AVX2.
-    environ = {"OPENBLAS_CORETYPE": "Haswell", "OMP_NUM_THREADS": "2"}
+    common = {
+        "OMP_NUM_THREADS": "2",
+        "OPENBLAS_NUM_THREADS": "2",
+        "MKL_NUM_THREADS": "2",
+        "OMP_WAIT_POLICY": "PASSIVE",
+        "OPENBLAS_THREAD_TIMEOUT": "1",
+    }
+    # The sandbox's OPENBLAS_CORETYPE=Haswell would hold NumPy alone to AVX2, and
+    # an inherited thread count would give NumPy more threads than PyTorch.
+    environ = {"OPENBLAS_CORETYPE": "Haswell", "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "8"}
     notes = set_environment("native", environ)
-    assert environ == {"OMP_NUM_THREADS": "2"}
-    assert notes == ["note: ignoring OPENBLAS_CORETYPE=Haswell from the environment (--isa native)"]
+    assert environ == common
+    assert notes == [
+        "note: OPENBLAS_NUM_THREADS=8 in the environment, using 2 (--isa native)",
+        "note: OPENBLAS_CORETYPE=Haswell in the environment, ignoring it (--isa native)",
+    ]
     environ = {"OPENBLAS_CORETYPE": "SkylakeX"}
-    assert set_environment("avx2", environ) == []
+    notes = set_environment("avx2", environ)
+    expected = "note: OPENBLAS_CORETYPE=SkylakeX in the environment, using Haswell (--isa avx2)"
+    assert notes == [expected]
     assert environ == {
+        **common,
         "OPENBLAS_CORETYPE": "Haswell",
         "ATEN_CPU_CAPABILITY": "avx2",
         "ONEDNN_MAX_CPU_ISA": "AVX2",
