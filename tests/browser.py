@@ -44,7 +44,7 @@ def chromium_browser():
     except ImportError:
         unavailable("the Python package playwright is not installed (requirements-dev.txt)")
     if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing (Debian: apt-get install chromium chromium-driver)")
+        unavailable(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

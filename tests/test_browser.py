@@ -330,7 +330,10 @@ def test_every_image_loads(visit, page):
 @pytest.mark.browser
 @pytest.mark.parametrize("page", PAGES)
 def test_every_animation_plays(visit, page):
-    for animation in visit(page).animations:
+    animations = visit(page).animations
+    if stored_in_notebook(page, "_anim_img"):  # so that a selector that finds nothing fails
+        assert animations, f"{page}: its notebook stores an animation, the page shows none"
+    for animation in animations:
         assert "error" not in animation, f"{page}: the animation's controls fail: {animation}"
         assert animation["frames"] > 1, f"{page}: {animation}"
         assert animation["shown"], f"{page}: the animation shows no frame: {animation}"
@@ -341,9 +344,18 @@ def test_every_animation_plays(visit, page):
 @pytest.mark.browser
 @pytest.mark.parametrize("page", PAGES)
 def test_every_stored_widget_renders(visit, page):
-    for widget in visit(page).widgets:
+    widgets = visit(page).widgets
+    if stored_in_notebook(page, "application/vnd.jupyter.widget-view+json"):
+        assert widgets, f"{page}: its notebook stores a widget, the page shows none"
+    for widget in widgets:
         assert widget["rendered"], f"{page}: a stored widget did not render: {widget}"
         assert not widget["errors"], f"{page}: a widget shows an error: {widget}"
+
+
+def stored_in_notebook(page: str, marker: str) -> bool:
+    """Whether the page's notebook has ``marker`` in its stored outputs."""
+    notebook = ROOT / f"{page}.ipynb"
+    return notebook.exists() and marker in notebook.read_text(encoding="utf-8")
 
 
 class IdCollector(html.parser.HTMLParser):

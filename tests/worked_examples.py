@@ -196,24 +196,17 @@ def render(labels: dict[str, Label]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str]) -> int:
+def main() -> int:
     labels, problems = find_labels()
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         return 1
-    text = render(labels)
-    if "--check" in argv:
-        current = INDEX.read_text(encoding="utf-8") if INDEX.exists() else ""
-        if current != text:
-            print(f"{INDEX.relative_to(ROOT)} is out of date: run python3 dev.py index")
-            return 1
-        return 0
-    INDEX.write_text(text, encoding="utf-8")
+    INDEX.write_text(render(labels), encoding="utf-8")
     linked = ", ".join(sorted(labels, key=lambda e: int(e[1:]))) or "none"
     print(f"wrote {INDEX.relative_to(ROOT)}; linked: {linked}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
