@@ -19,20 +19,12 @@ Each module draws one kind of picture:
   subsampling against pooling on a shifted image.
 - :mod:`cnnlib.plotting.dense`: flattening, fully connected layers, class
   probabilities and dropout.
-- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by
-  channel.
 - :mod:`cnnlib.plotting.models`: a model as a column of layer boxes, drawn
   from the model itself.
 - :mod:`cnnlib.plotting.training`: learning curves, confusion matrices,
   labelled images, learned filters, feature maps at each depth.
-- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the
-  size.
-- :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by
-  channel.
 - :mod:`cnnlib.plotting.backprop`: the backward pass: a graph of operations,
   the gradients of convolution and pooling, im2col.
-- :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the
-  size.
 """
 
 from cnnlib.plotting.activations import (

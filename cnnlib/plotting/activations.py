@@ -30,7 +30,8 @@ from cnnlib.functional.activations import (
     softmax_backward,
     softmax_forward,
 )
-from cnnlib.plotting.grids import arrow_between, draw_grid
+from cnnlib.plotting.grids import arrow_between, draw_grid, pale_norm
+from cnnlib.plotting.images import signed_limits
 
 # The activations of the seed decks, in the order the book presents them.
 SEED_ACTIVATIONS = (
@@ -319,13 +320,10 @@ def draw_rectified(
     if fig is None:
         fig = plt.figure(figsize=figsize)
     axes = fig.subplots(1, panels)
-    magnitudes = np.abs(fmap)
-    if numbers:
-        norm = colors.CenteredNorm(vcenter=0.0, halfrange=1.8 * (float(magnitudes.max()) or 1.0))
+    if numbers:  # pale enough for the numbers written on top
+        norm = pale_norm(fmap, signed=True)
     else:
-        norm = colors.CenteredNorm(
-            vcenter=0.0, halfrange=float(np.percentile(magnitudes, 99)) or 1.0
-        )
+        norm = colors.CenteredNorm(vcenter=0.0, halfrange=signed_limits(fmap, 99)[1])
     second = titles[1] or f"after {LABELS.get(activation, activation)}"
     if image is not None:
         image = as_float_array(image, "image")

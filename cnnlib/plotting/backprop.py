@@ -29,11 +29,19 @@ from matplotlib.colors import CenteredNorm
 from matplotlib.patches import ConnectionPatch, FancyBboxPatch, Rectangle
 
 from cnnlib._checks import as_float_array, pair
-from cnnlib.functional.conv import conv2d_backward, conv2d_forward, im2col
+from cnnlib.functional.conv import conv2d_backward, conv2d_forward
+from cnnlib.functional.im2col import im2col
 from cnnlib.functional.pooling import pool2d_backward, pool2d_forward
 from cnnlib.ops import conv2d
-from cnnlib.plotting.convolution import PAD_COLOR, WINDOW_COLOR, draw_matrix, number_text
+from cnnlib.plotting.convolution import (
+    PAD_COLOR,
+    WINDOW_COLOR,
+    conv_setup,
+    draw_matrix,
+    number_text,
+)
 from cnnlib.plotting.images import format_number
+from cnnlib.plotting.pooling import pooling_sources
 from cnnlib.shapes import conv_output_shape, resolve_padding
 
 FORWARD_COLOR = "0.15"  # values flowing forward
@@ -489,16 +497,11 @@ def pool_routes(x, pool_size=2, *, stride=None, mode="max"):
         ``{(i, j): [(r, c), ...]}``: for "max" and "min" one cell per window
         (its first extreme element), for "avg" every cell of the window.
     """
-    x = _grid2d(x, "x")
-    out, cache = pool2d_forward(x[None, :, :, None], pool_size, stride=stride, mode=mode)
-    routes = {}
-    for i in range(out.shape[1]):
-        for j in range(out.shape[2]):
-            unit = np.zeros(out.shape)
-            unit[0, i, j, 0] = 1.0
-            dx = pool2d_backward(unit, cache)[0, :, :, 0]
-            routes[(i, j)] = [(int(r), int(c)) for r, c in zip(*np.nonzero(dx), strict=True)]
-    return routes
+    _, sources = pooling_sources(_grid2d(x, "x"), pool_size, stride=stride, mode=mode)
+    return {
+        (i, j): [(int(r), int(c)) for r, c in zip(*np.nonzero(sources[i, j]), strict=True)]
+        for i, j in np.ndindex(sources.shape[:2])
+    }
 
 
 def draw_pool_routing(x, dout, pool_size=2, *, stride=None, mode="max", figsize=None):
@@ -534,7 +537,8 @@ def draw_pool_routing(x, dout, pool_size=2, *, stride=None, mode="max", figsize=
         )
     dx = pool2d_backward(dout[None, :, :, None], cache)[0, :, :, 0]
     routes = pool_routes(x, pool_size, stride=stride, mode=mode)
-    (ph, pw), (sh, sw) = pair(pool_size, "pool_size"), cache[4]
+    (ph, pw) = pair(pool_size, "pool_size")
+    sh, sw = (ph, pw) if stride is None else pair(stride, "stride")
     grids = (x, dout, dx)
     if figsize is None:
         cols = sum(g.shape[1] for g in grids)
@@ -635,12 +639,15 @@ def draw_im2col(image, kernel, *, stride=1, padding=0, rows=(0, 1), figsize=None
     -------
     matplotlib Figure
     """
-    image = _grid2d(image, "image")
-    kernel = _grid2d(kernel, "kernel")
-    fmap = conv2d(image, kernel, stride=stride, padding=padding)  # validates every argument
-    stride_hw = pair(stride, "stride")
-    pads = resolve_padding(padding, image.shape, kernel.shape, stride_hw)
-    xp = np.pad(image, pads)
+    setup = conv_setup(image, kernel, stride, padding)  # validates every argument
+    image, kernel, stride_hw, pads, xp, fmap = (
+        setup.image,
+        setup.kernel,
+        setup.stride,
+        setup.pads,
+        setup.padded,
+        setup.fmap,
+    )
     cols = im2col(xp[None, :, :, None], kernel.shape, stride_hw, fmap.shape)
     column = kernel.reshape(-1, 1)
     product = cols @ column
