@@ -22,9 +22,11 @@ with ``w[u]`` the kernel's row ``u`` as a ``(KW * C_in, C_out)`` matrix. The
 products also compute "outputs" at the last ``KH - 1`` padded rows of each
 image, where the window would hang over the next image; they are dropped.
 That costs ``(KH - 1) / H_out`` extra work (8% for the seed classifier's
-second layer) and saves two thirds of the copying. The backward pass uses the
-same shifted views: ``dw[u]`` is one product, and the gradient of ``R`` is
-spread back over the ``KW`` pixels of each window row.
+second layer) and saves two thirds of the copying. The backward pass moves
+the shifts onto ``dout`` instead, copying it ``KH`` times side by side; then
+each gradient is one larger matrix product, with no partial sums to add up,
+and the gradient of ``R`` is spread back over the ``KW`` pixels of each
+window row.
 """
 
 from __future__ import annotations
@@ -60,32 +62,33 @@ def forward(xp, w, b, sw, out_hw, scratch=None):
 
 
 def backward(dout, w, out_hw, cache, input_grad=True):
-    """Gradients ``dxp`` (of the padded input, or None when not ``input_grad``) and ``dw``."""
+    """Gradients ``dxp`` (of the padded input, or None when not ``input_grad``) and ``dw``.
+
+    Row ``(n, y, j)`` of ``R`` is row ``u`` of the window that starts at
+    ``(n, y - u, j)``, for each ``u`` for which that window exists. ``G``
+    lines up the gradients of those windows side by side: ``G[n, y, j, u] =
+    dout[n, y - u, j]``, or 0 where no window starts (``dout`` copied ``KH``
+    times, shifted: im2col of ``dout`` along the height). Then each gradient is
+    one matrix product, ``dW = R.T @ G`` (every kernel row at once) and
+    ``dR = G @ W.T`` (every window a row belongs to at once).
+    """
     rows, xp_shape, sw, scratch = cache
     ho, wo = out_hw
     kh, kw, c_in, c_out = w.shape
     n, hp = xp_shape[:2]
-    m = n * hp * wo - (kh - 1) * wo
-    # dout on the same (n, y, j) grid as R: zero where no window starts.
-    grid = empty(scratch, "grid", (n, hp, wo, c_out), w.dtype)
-    grid[:, :ho] = dout
-    grid[:, ho:] = 0
-    grid = grid.reshape(-1, c_out)[:m]
-    dw = np.empty_like(w)
-    dw_rows = dw.reshape(kh, kw * c_in, c_out)
+    g = empty(scratch, "grid", (n, hp, wo, kh, c_out), w.dtype)
     for u in range(kh):
-        np.matmul(rows[u * wo : u * wo + m].T, grid, out=dw_rows[u])
+        g[:, :u, :, u] = 0
+        g[:, u : u + ho, :, u] = dout
+        g[:, u + ho :, :, u] = 0
+    g = g.reshape(n * hp * wo, kh * c_out)
+    dw = rows.T @ g  # (KW * C_in, KH * C_out): column block u is kernel row u
+    dw = dw.reshape(kw, c_in, kh, c_out).transpose(2, 0, 1, 3).copy()
     if not input_grad:
         return None, dw
-    # Gradient of R: every window row gets dout @ w[u].T from the window it belongs to.
-    w_rows = w.reshape(kh, kw * c_in, c_out)
+    w_t = w.reshape(kh, kw * c_in, c_out).transpose(0, 2, 1).reshape(kh * c_out, kw * c_in)
     drows = empty(scratch, "drows", rows.shape, w.dtype)
-    np.matmul(grid, w_rows[0].T, out=drows[:m])
-    drows[m:] = 0
-    term = empty(scratch, "term", (m, kw * c_in), w.dtype)
-    for u in range(1, kh):
-        np.matmul(grid, w_rows[u].T, out=term)
-        drows[u * wo : u * wo + m] += term
+    np.matmul(g, w_t, out=drows)
     # Each window row copied KW pixels: add their gradients back where they came from.
     drows = drows.reshape(n, hp, wo, kw, c_in)
     dxp = np.zeros(xp_shape, dtype=w.dtype)
