@@ -271,7 +271,10 @@ def test_backward_without_input_gradient_gives_the_same_weight_gradients():
     np.testing.assert_array_equal(db2, db)
 
 
-def test_scratch_is_reused_and_changes_nothing():
+SCRATCH_BUFFERS = {"im2col": {"cols", "dpatch"}, "window rows": {"rows", "grid", "term", "drows"}}
+
+
+def test_scratch_is_reused_and_changes_nothing(route):
     from cnnlib.functional.scratch import Scratch
 
     rng = np.random.default_rng(7)
@@ -285,15 +288,39 @@ def test_scratch_is_reused_and_changes_nothing():
         out, cache = conv2d_forward(x, w, b, scratch=scratch)
         grads = conv2d_backward(dout, cache)
         np.testing.assert_array_equal(out, expected_out)
-        for got, want in zip(grads, expected, strict=True):
-            np.testing.assert_array_equal(got, want)
+        for name, got, want in zip(("dx", "dw", "db"), grads, expected, strict=True):
+            if route == "im2col" and name == "dw":  # one product over the kept im2col matrix
+                np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+            else:
+                np.testing.assert_array_equal(got, want)
             assert not any(np.shares_memory(got, buf) for buf in scratch.buffers.values())
         addresses = {
             name: buf.__array_interface__["data"][0] for name, buf in scratch.buffers.items()
         }
         held = held or addresses
-    assert set(held) == {"rows", "grid", "term", "drows"}
+    assert set(held) == SCRATCH_BUFFERS[route]
     assert addresses == held
+
+
+def test_the_kept_im2col_matrix_gives_the_kernel_gradient():
+    """In training the im2col route keeps its matrix in scratch: dw = cols.T @ dout."""
+    from cnnlib.functional.scratch import Scratch
+
+    rng = np.random.default_rng(11)
+    x, w, b = random_case(rng, 2, 7, 6, 1, 3, 2, 3)  # one channel: im2col
+    out, cache = conv2d_forward(x, w, b, stride=(2, 1), padding=1, scratch=Scratch())
+    assert cache[0] == "im2col" and cache[5][3] is not None
+    dout = rng.standard_normal(out.shape)
+    dx, dw, db = conv2d_backward(dout, cache)
+    out_loops = cl.loops.conv2d(x, w, b, stride=(2, 1), padding=1)
+    np.testing.assert_allclose(out, out_loops, rtol=1e-12, atol=1e-12)
+    _, no_scratch = conv2d_forward(x, w, b, stride=(2, 1), padding=1)
+    assert no_scratch[5][3] is None  # without scratch only the padded input is kept
+    for got, want in zip((dx, dw, db), conv2d_backward(dout, no_scratch), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    none, dw_only, _ = conv2d_backward(dout, cache, input_grad=False)
+    assert none is None
+    np.testing.assert_array_equal(dw_only, dw)
 
 
 def test_a_float64_bias_does_not_widen_float32_work():

@@ -138,8 +138,10 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
     im2col(xp, (kh, kw), stride, out_hw, out=cols)  # (N * H_out * W_out, KH * KW * C_in)
     out = cols @ w.reshape(kh * kw * c_in, c_out)
     out += b
-    # The cache keeps the padded input, not the (KH * KW times larger) im2col matrix.
-    cache = ("im2col", x.shape, pads, w, out_hw, (xp, stride, scratch))
+    # The cache keeps the padded input, not the (KH * KW times larger) im2col
+    # matrix; only in scratch, where it stays anyway, is the matrix kept for dw.
+    kept = cols if scratch is not None else None
+    cache = ("im2col", x.shape, pads, w, out_hw, (xp, stride, scratch, kept))
     return out.reshape(x.shape[0], *out_hw, c_out), cache
 
 
@@ -182,15 +184,21 @@ def backward_by_offsets(dout, w, out_hw, cache, input_grad=True):
     """``dxp`` (the gradient of the padded input, or None) and ``dw`` after im2col.
 
     One kernel offset ``(u, v)`` at a time: two matrix products give its
-    share of both gradients.
+    share of both gradients. When the forward pass's im2col matrix is still
+    at hand (in a layer's scratch), ``dw`` is instead the one product
+    ``cols.T @ dout``.
     """
-    xp, (sh, sw), scratch = cache
+    xp, (sh, sw), scratch, cols = cache
     kh, kw, c_in, c_out = w.shape
     n, (ho, wo) = xp.shape[0], out_hw
     d2 = dout.reshape(-1, c_out)  # (N * H_out * W_out, C_out)
     dw = np.empty_like(w)
+    if cols is not None:
+        np.matmul(cols.T, d2, out=dw.reshape(-1, c_out))  # the dense layer's x.T @ dout
+        if not input_grad:
+            return None, dw
     dxp = np.zeros_like(xp) if input_grad else None
-    patch = empty(scratch, "patch", (n, ho, wo, c_in), w.dtype)  # reused for every offset
+    patch = empty(scratch, "patch", (n, ho, wo, c_in), w.dtype) if cols is None else None
     dpatch = empty(scratch, "dpatch", (n * ho * wo, c_in), w.dtype) if input_grad else None
     # One kernel offset (u, v) at a time: the input pixels it touched form the
     # strided slice xp[:, u::sh, v::sw], one per output position.
@@ -201,8 +209,9 @@ def backward_by_offsets(dout, w, out_hw, cache, input_grad=True):
                 slice(u, u + (ho - 1) * sh + 1, sh),
                 slice(v, v + (wo - 1) * sw + 1, sw),
             )
-            np.copyto(patch, xp[window])
-            np.matmul(patch.reshape(-1, c_in).T, d2, out=dw[u, v])  # (C_in, C_out)
+            if cols is None:
+                np.copyto(patch, xp[window])
+                np.matmul(patch.reshape(-1, c_in).T, d2, out=dw[u, v])  # (C_in, C_out)
             if input_grad:
                 np.matmul(d2, w[u, v].T, out=dpatch)  # (N * H_out * W_out, C_in)
                 dxp[window] += dpatch.reshape(n, ho, wo, c_in)
