@@ -157,17 +157,16 @@ def pool2d_backward(dout, cache):
         unclaimed = np.ones(out.shape, dtype=bool)  # windows whose extreme is not found yet
         first = np.empty(out.shape, dtype=bool)
     for index in window_slices(pool, stride, (ho, wo)):
-        if mode == "avg":
-            grad = share
-        else:
+        if mode != "avg":
             np.equal(xp[index], out, out=first)
             first &= unclaimed
             unclaimed ^= first
-            grad = dout * first
         if overlapping:
-            dxp[index] += grad
-        else:  # every element is in at most one window
-            dxp[index] = grad
+            dxp[index] += share if mode == "avg" else dout * first
+        elif mode == "avg":  # every element is in at most one window
+            dxp[index] = share
+        else:
+            np.multiply(dout, first, out=dxp[index])
     return dxp[:, : x_shape[1], : x_shape[2]]
 
 
