@@ -25,6 +25,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 
@@ -36,6 +37,8 @@ from cnnlib.functional import (
     pool2d_backward,
     pool2d_forward,
 )
+from cnnlib.functional import conv_rows as conv_rows_module
+from cnnlib.functional.conv import uses_window_rows
 from cnnlib.functional.scratch import Scratch
 from cnnlib.train_mnist import digit_classifier
 
@@ -79,14 +82,42 @@ def median_times(impls: dict, rounds: int, warmup: int = 2) -> dict[str, dict[st
     }
 
 
-def cnnlib_layer(forward, backward, args, kwargs, dout):
+class TimedMatmul:
+    """Stands in for ``numpy`` inside one module: adds up the time of its ``np.matmul`` calls.
+
+    Everything else passes straight through to NumPy. Used on the window-rows
+    module, it shows how much of a layer's time is matrix products.
+    """
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    def matmul(self, *args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return np.matmul(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+
+def cnnlib_layer(forward, backward, args, kwargs, dout, products=None):
+    """One forward and backward run; with a :class:`TimedMatmul`, also their products' time."""
+
     def run():
+        if products is not None:
+            products.seconds = 0.0
         t0 = time.perf_counter()
         _, cache = forward(*args, **kwargs)
         t1 = time.perf_counter()
         backward(dout, cache)
         t2 = time.perf_counter()
-        return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+        times = {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+        if products is not None:
+            times["products"] = products.seconds
+        return times
 
     return run
 
@@ -106,15 +137,28 @@ def torch_layer(forward, tensors, dout_nhwc):
     return run
 
 
+PRODUCTS_PHASE = "matrix products alone"
+
+
 def layer_rows(name, impls, rounds, loops=None) -> list[Row]:
-    """Forward, backward and total rows of one layer: interleaved medians, then the loops."""
+    """Forward, backward and total rows of one layer: interleaved medians, then the loops.
+
+    If cnnlib's run also timed its matrix products, one more row sets them
+    against PyTorch's whole layer (forward and backward).
+    """
     medians = median_times(impls, rounds)
     if loops is not None:
         medians.update(loop_medians(loops))
-    return [
+    rows = [
         Row(name, phase, {k: v[phase] for k, v in medians.items() if phase in v})
         for phase in ("forward", "backward", "total")
     ]
+    if "products" in medians["cnnlib"]:
+        seconds = {"cnnlib": medians["cnnlib"]["products"]}
+        if "pytorch" in medians:
+            seconds["pytorch"] = medians["pytorch"]["total"]
+        rows.append(Row(name, PRODUCTS_PHASE, seconds))
+    return rows
 
 
 def loop_forward(fn, args, kwargs, batch):
@@ -158,7 +202,12 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
         dout = rng.standard_normal(out.shape).astype(np.float32)  # the same for both libraries
         # As a Conv2D layer calls it in training: with scratch memory kept from call to call.
         options = {"stride": stride, "padding": padding, "scratch": Scratch()}
-        impls = {"cnnlib": cnnlib_layer(conv2d_forward, conv2d_backward, (x, w, b), options, dout)}
+        products = TimedMatmul() if uses_window_rows(w.shape, (stride, stride)) else None
+        impls = {
+            "cnnlib": cnnlib_layer(
+                conv2d_forward, conv2d_backward, (x, w, b), options, dout, products
+            )
+        }
         if torch is not None:
             pad = (k - 1) // 2 if padding == "same" else 0
             if padding == "same" and stride > 1:  # TensorFlow's "same": the odd zero at the end
@@ -177,7 +226,8 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
             impls["pytorch"] = torch_layer(conv, tensors, dout)
         options = {"stride": stride, "padding": padding}
         loops = loop_forward(cl.loops.conv2d, (x[:1], w, b), options, shape[0])
-        rows += layer_rows(name, impls, rounds, loops if with_loops else None)
+        with patch.object(conv_rows_module, "np", products or np):
+            rows += layer_rows(name, impls, rounds, loops if with_loops else None)
     return rows
 
 
@@ -437,6 +487,11 @@ def main(argv=None) -> None:
             *[f"- {key}: {value}" for key, value in measured_on.items()],
             "",
             table(rows),
+            "",
+            f"The rows \"{PRODUCTS_PHASE}\" time only the `np.matmul` calls inside "
+            "cnnlib's layer (forward and backward, in the same runs) and set them "
+            "against PyTorch's whole layer: what the layer would cost if its copies "
+            "and additions were free.",
             "",
             "Goals (cnnlib / PyTorch, same run):",
             "",

@@ -51,9 +51,10 @@ def forward(xp, w, b, sw, out_hw, scratch=None):
     im2col(xp, (1, kw), (1, sw), (hp, wo), out=rows)  # windows one row high: R
     w_rows = w.reshape(kh, kw * c_in, c_out)  # kernel row u as a matrix
     m = n * hp * wo - (kh - 1) * wo  # rows of R that start a window (and a few more)
-    acc = empty(scratch, "grid", (n * hp * wo, c_out), w.dtype)
+    # The running sum and one term; the backward pass reuses this memory for G.
+    acc, term = empty(scratch, "grid", (2, n * hp * wo, c_out), w.dtype)
     np.matmul(rows[:m], w_rows[0], out=acc[:m])
-    term = empty(scratch, "term", (m, c_out), w.dtype)
+    term = term[:m]
     for u in range(1, kh):
         np.matmul(rows[u * wo : u * wo + m], w_rows[u], out=term)
         acc[:m] += term
@@ -82,7 +83,7 @@ def backward(dout, w, out_hw, cache, input_grad=True):
         g[:, u : u + ho, :, u] = dout
         g[:, u + ho :, :, u] = 0
     g = g.reshape(n * hp * wo, kh * c_out)
-    dw = rows.T @ g  # (KW * C_in, KH * C_out): column block u is kernel row u
+    dw = np.matmul(rows.T, g)  # (KW * C_in, KH * C_out): column block u is kernel row u
     dw = dw.reshape(kw, c_in, kh, c_out).transpose(2, 0, 1, 3).copy()
     if not input_grad:
         return None, dw
