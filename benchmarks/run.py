@@ -488,7 +488,7 @@ def main(argv=None) -> None:
             "",
             table(rows),
             "",
-            f"The rows \"{PRODUCTS_PHASE}\" time only the `np.matmul` calls inside "
+            f'The rows "{PRODUCTS_PHASE}" time only the `np.matmul` calls inside '
             "cnnlib's layer (forward and backward, in the same runs) and set them "
             "against PyTorch's whole layer: what the layer would cost if its copies "
             "and additions were free.",
