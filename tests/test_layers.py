@@ -306,6 +306,8 @@ def test_bad_arguments_are_named(make, error, message):
         (cl.MaxPooling2D(4), (3, 3, 1), r"pool_size=\(4, 4\) is larger than its input"),
         (cl.Dense(10), (12, 12, 64), r"put a Flatten\(\) layer before it"),
         (cl.GlobalMaxPooling2D(), (10,), r"expects examples of shape \(H, W, C\)"),
+        (cl.GlobalAveragePooling2D(), (4, 4), r"expects examples of shape \(H, W, C\)"),
+        (cl.AveragePooling2D(2), (8, 8, 1, 1), r"expects examples of shape \(H, W, C\)"),
         (cl.Dense(3, input_shape=(4,)), (5,), r"declared with input_shape=\(4,\)"),
     ],
 )

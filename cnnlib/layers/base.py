@@ -189,6 +189,15 @@ class Layer:
                 "or put it in a Sequential model with an input_shape"
             )
 
+    def maps_shape(self, input_shape) -> tuple[int, int, int]:
+        """``(H, W, C)`` of an example, raising unless it has exactly those three axes."""
+        if len(input_shape) != 3:
+            raise ValueError(
+                f"{self.describe()} expects examples of shape (H, W, C); "
+                f"received {tuple(input_shape)}"
+            )
+        return tuple(input_shape)
+
     def check_input(self, x) -> np.ndarray:
         """Return ``x`` as an array, raising unless it is a batch of ``input_shape`` examples."""
         self.check_built()

@@ -67,12 +67,7 @@ class Conv2D(KernelLayer):
         self.scratch = Scratch()
 
     def compute_output_shape(self, input_shape):
-        if len(input_shape) != 3:
-            raise ValueError(
-                f"{self.describe()} expects examples of shape (H, W, C); "
-                f"received {tuple(input_shape)}"
-            )
-        h, w, _ = input_shape
+        h, w, _ = self.maps_shape(input_shape)
         pads = resolve_padding(self.padding, (h, w), self.kernel_size, self.strides)
         for axis, n, f, (before, after) in zip(
             ("height", "width"), (h, w), self.kernel_size, pads, strict=True

@@ -51,12 +51,7 @@ class Pooling2D(Layer):
         self.padding = padding
 
     def compute_output_shape(self, input_shape):
-        if len(input_shape) != 3:
-            raise ValueError(
-                f"{self.describe()} expects examples of shape (H, W, C); "
-                f"received {tuple(input_shape)}"
-            )
-        h, w, c = input_shape
+        h, w, c = self.maps_shape(input_shape)
         keep_partial = self.padding == "same"
         if not keep_partial and (self.pool_size[0] > h or self.pool_size[1] > w):
             raise ValueError(
@@ -111,7 +106,7 @@ class GlobalMaxPooling2D(Layer):
     """The largest value of each channel: ``(H, W, C)`` becomes ``(C,)``."""
 
     def compute_output_shape(self, input_shape):
-        return global_output_shape(self, input_shape)
+        return self.maps_shape(input_shape)[2:]  # (C,)
 
     def forward(self, x, training=False):
         out, self.cache = global_max_pool_forward(self.check_input(x))
@@ -125,7 +120,7 @@ class GlobalAveragePooling2D(Layer):
     """The average of each channel: ``(H, W, C)`` becomes ``(C,)``."""
 
     def compute_output_shape(self, input_shape):
-        return global_output_shape(self, input_shape)
+        return self.maps_shape(input_shape)[2:]  # (C,)
 
     def forward(self, x, training=False):
         out, self.cache = global_avg_pool_forward(self.check_input(x))
@@ -133,12 +128,3 @@ class GlobalAveragePooling2D(Layer):
 
     def backward(self, dout):
         return global_avg_pool_backward(dout, self.cache)
-
-
-def global_output_shape(layer, input_shape):
-    """``(C,)`` for examples of shape ``(H, W, C)``."""
-    if len(input_shape) != 3:
-        raise ValueError(
-            f"{layer.describe()} expects examples of shape (H, W, C); received {tuple(input_shape)}"
-        )
-    return (input_shape[2],)
