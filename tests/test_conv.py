@@ -11,6 +11,7 @@ from scipy.signal import correlate2d
 import cnnlib as cl
 from cnnlib.functional import conv, conv2d_backward, conv2d_forward
 from cnnlib.gradcheck import numerical_gradient_of_output, rel_error
+from tests.e1 import IMAGE, KERNEL
 
 # Fewest input channels for each route: every case runs through both.
 ROUTES = {"im2col": 10**9, "window rows": 1}
@@ -103,11 +104,9 @@ def test_2d_convenience_equals_scipy_correlate2d(h, w, kh, kw):
 
 
 def test_worked_example_e1_stride_and_padding():
-    image = [[1, 0, 1, 0, 1], [1, 0, 0, 1, 1], [0, 1, 1, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 1, 0]]
-    kernel = [[0, 1, 0], [1, 0, -1], [0, 1, 0]]
-    np.testing.assert_array_equal(cl.conv2d(image, kernel), [[2, 1, -1], [-1, 1, 3], [2, 1, 1]])
-    np.testing.assert_array_equal(cl.conv2d(image, kernel, stride=2), [[2, -1], [2, 1]])
-    assert cl.conv2d(image, kernel, padding=1).shape == (5, 5)
+    np.testing.assert_array_equal(cl.conv2d(IMAGE, KERNEL), [[2, 1, -1], [-1, 1, 3], [2, 1, 1]])
+    np.testing.assert_array_equal(cl.conv2d(IMAGE, KERNEL, stride=2), [[2, -1], [2, 1]])
+    assert cl.conv2d(IMAGE, KERNEL, padding=1).shape == (5, 5)
 
 
 def test_convenience_shapes_and_bias():

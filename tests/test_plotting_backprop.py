@@ -15,11 +15,8 @@ from cnnlib.plotting import (
     input_gradient_steps,
     pool_routes,
 )
+from tests.e1 import IMAGE, KERNEL
 
-IMAGE = np.array(
-    [[1, 0, 1, 0, 1], [1, 0, 0, 1, 1], [0, 1, 1, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 1, 0]]
-)
-KERNEL = np.array([[0, 1, 0], [1, 0, -1], [0, 1, 0]])
 DOUT = np.array([[1, 0, -1], [2, 1, 0], [0, -1, 1]])
 
 

@@ -13,11 +13,7 @@ from cnnlib.plotting import (
     draw_matrix,
     sum_of_products_text,
 )
-
-IMAGE = np.array(
-    [[1, 0, 1, 0, 1], [1, 0, 0, 1, 1], [0, 1, 1, 0, 0], [1, 0, 0, 1, 0], [0, 0, 1, 1, 0]]
-)
-KERNEL = np.array([[0, 1, 0], [1, 0, -1], [0, 1, 0]])
+from tests.e1 import IMAGE, KERNEL
 
 
 def cell_texts(ax):
