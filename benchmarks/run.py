@@ -23,6 +23,7 @@ import platform
 import statistics
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from unittest.mock import patch
@@ -103,19 +104,20 @@ class TimedMatmul:
             self.seconds += time.perf_counter() - t0
 
 
-def cnnlib_layer(forward, backward, args, kwargs, dout, products=None):
-    """One forward and backward run; with a :class:`TimedMatmul`, also their products' time."""
+def cnnlib_layer(forward, backward, args, kwargs, dout, time_products=False):
+    """One forward and backward run; optionally also the time of the window-rows products."""
 
     def run():
-        if products is not None:
-            products.seconds = 0.0
-        t0 = time.perf_counter()
-        _, cache = forward(*args, **kwargs)
-        t1 = time.perf_counter()
-        backward(dout, cache)
-        t2 = time.perf_counter()
+        products = TimedMatmul()
+        timing = patch.object(conv_rows_module, "np", products) if time_products else nullcontext()
+        with timing:
+            t0 = time.perf_counter()
+            _, cache = forward(*args, **kwargs)
+            t1 = time.perf_counter()
+            backward(dout, cache)
+            t2 = time.perf_counter()
         times = {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
-        if products is not None:
+        if time_products:
             times["products"] = products.seconds
         return times
 
@@ -202,10 +204,10 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
         dout = rng.standard_normal(out.shape).astype(np.float32)  # the same for both libraries
         # As a Conv2D layer calls it in training: with scratch memory kept from call to call.
         options = {"stride": stride, "padding": padding, "scratch": Scratch()}
-        products = TimedMatmul() if uses_window_rows(w.shape, (stride, stride)) else None
+        rows_route = uses_window_rows(w.shape, (stride, stride))
         impls = {
             "cnnlib": cnnlib_layer(
-                conv2d_forward, conv2d_backward, (x, w, b), options, dout, products
+                conv2d_forward, conv2d_backward, (x, w, b), options, dout, rows_route
             )
         }
         if torch is not None:
@@ -226,8 +228,7 @@ def conv_rows(rounds: int, with_loops: bool) -> list[Row]:
             impls["pytorch"] = torch_layer(conv, tensors, dout)
         options = {"stride": stride, "padding": padding}
         loops = loop_forward(cl.loops.conv2d, (x[:1], w, b), options, shape[0])
-        with patch.object(conv_rows_module, "np", products or np):
-            rows += layer_rows(name, impls, rounds, loops if with_loops else None)
+        rows += layer_rows(name, impls, rounds, loops if with_loops else None)
     return rows
 
 
