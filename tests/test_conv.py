@@ -94,6 +94,21 @@ def test_vectorised_equals_loops_on_generated_cases(problem, route):
     )
 
 
+@given(conv_problems())
+def test_both_routes_give_the_same_gradients_on_generated_cases(problem):
+    sizes, stride, padding, seed = problem
+    rng = np.random.default_rng(seed)
+    x, w, b = random_case(rng, *sizes)
+    grads = {}
+    for route, fewest_channels in ROUTES.items():
+        with patch.object(conv, "ROWS_MIN_CHANNELS", fewest_channels):
+            out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+        dout = np.random.default_rng(seed + 1).standard_normal(out.shape)
+        grads[route] = conv2d_backward(dout, cache)
+    for name, by_rows, by_im2col in zip("xwb", grads["window rows"], grads["im2col"], strict=True):
+        np.testing.assert_allclose(by_rows, by_im2col, rtol=1e-10, atol=1e-10, err_msg=name)
+
+
 @pytest.mark.parametrize(("h", "w", "kh", "kw"), [(5, 5, 3, 3), (7, 4, 2, 3), (6, 6, 1, 4)])
 def test_2d_convenience_equals_scipy_correlate2d(h, w, kh, kw):
     rng = np.random.default_rng(1)

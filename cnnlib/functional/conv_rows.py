@@ -92,7 +92,14 @@ def backward(dout, w, out_hw, cache, input_grad=True):
     np.matmul(g, w_t, out=drows)
     # Each window row copied KW pixels: add their gradients back where they came from.
     drows = drows.reshape(n, hp, wo, kw, c_in)
-    dxp = np.zeros(xp_shape, dtype=w.dtype)
-    for v in range(kw):
-        dxp[:, :, v : v + (wo - 1) * sw + 1 : sw] += drows[:, :, :, v]
+    span = (wo - 1) * sw + 1  # the columns that pixel v of the window rows covers, from v
+    if sw == 1:  # pixel 0 covers the first span columns: assign them, zero only the rest
+        dxp = np.empty(xp_shape, dtype=w.dtype)
+        dxp[:, :, span:] = 0
+        dxp[:, :, :span] = drows[:, :, :, 0]
+    else:  # wider steps leave gaps between the windows: start from zeros
+        dxp = np.zeros(xp_shape, dtype=w.dtype)
+        dxp[:, :, :span:sw] += drows[:, :, :, 0]
+    for v in range(1, kw):
+        dxp[:, :, v : v + span : sw] += drows[:, :, :, v]
     return dxp, dw
