@@ -119,7 +119,8 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
     scratch : Scratch, optional
         Memory for the temporaries, reused from call to call (a layer passes
         its own; see :mod:`cnnlib.functional.scratch`). The cache then points
-        into it: run the backward pass before the next forward pass.
+        into it: run the backward pass once, before the next forward pass (it
+        may reuse the cached temporaries for its own).
 
     Returns
     -------

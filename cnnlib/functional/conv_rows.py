@@ -88,7 +88,8 @@ def backward(dout, w, out_hw, cache, input_grad=True):
     if not input_grad:
         return None, dw
     w_t = w.reshape(kh, kw * c_in, c_out).transpose(0, 2, 1).reshape(kh * c_out, kw * c_in)
-    drows = empty(scratch, "drows", rows.shape, w.dtype)
+    # R is done with. In a scratch, its memory is a temporary anyway: dR takes it over.
+    drows = rows if scratch is not None else np.empty(rows.shape, w.dtype)
     np.matmul(g, w_t, out=drows)
     # Each window row copied KW pixels: add their gradients back where they came from.
     drows = drows.reshape(n, hp, wo, kw, c_in)
