@@ -5,6 +5,7 @@ Run from the top of the repository (PyTorch is optional: ``pip install torch``):
     python -m benchmarks                       # the full run, writes benchmarks/results.md
     python -m benchmarks --quick               # fewer rounds, to try it out
     python -m benchmarks --isa avx2 --no-loops # both libraries on AVX2: results-avx2.md
+    python -m benchmarks --processes 3         # three fresh processes, medians (as recorded)
 
 Every measurement is float32 with two threads. In each round cnnlib and
 PyTorch run one after the other, so both see the same machine state; the
@@ -443,6 +444,49 @@ def goal_lines(rows: list[Row]) -> list[str]:
     return lines
 
 
+def runs_in_processes(args, processes: int) -> list[list[Row]]:
+    """The whole benchmark, run ``processes`` times, each in a fresh Python.
+
+    A process's timings move together: PyTorch's layers, for one, can run
+    faster or slower in one process than in the next for its whole life.
+    Several processes show that spread; their median does not depend on one
+    of them. The loop versions, slow and steady, run in the first only.
+    """
+    import subprocess
+    import tempfile
+
+    child = [sys.executable, "-m", "benchmarks", "--rounds", str(args.rounds), "--isa", args.isa]
+    child += ["--quick"] if args.quick else []
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(processes):
+            print(f"process {k + 1} of {processes} ...", flush=True)
+            out = Path(tmp) / f"run{k}.md"
+            no_loops = ["--no-loops"] if args.no_loops or k > 0 else []
+            done = subprocess.run(
+                [*child, *no_loops, "--output", str(out)], capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                sys.exit(f"process {k + 1} failed:\n{done.stderr[-3000:]}")
+            rows = json.loads(out.with_suffix(".json").read_text())["rows"]
+            runs.append([Row(**row) for row in rows])
+    return runs
+
+
+def median_rows(runs: list[list[Row]]) -> list[Row]:
+    """One row per case and phase: each implementation's median over the runs that measured it."""
+    rows = []
+    for i, row in enumerate(runs[0]):
+        times = {}
+        for run in runs:
+            assert (run[i].case, run[i].phase) == (row.case, row.phase), "runs differ"
+            for impl, seconds in run[i].seconds.items():
+                times.setdefault(impl, []).append(seconds)
+        medians = {impl: statistics.median(seconds) for impl, seconds in times.items()}
+        rows.append(Row(row.case, row.phase, medians, row.note))
+    return rows
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.split("\n")[0]
@@ -457,6 +501,13 @@ def main(argv=None) -> None:
         help="instruction set of both libraries: each one's best for this CPU, or AVX2",
     )
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="repeat the whole run in this many fresh processes and report the medians "
+        "(steadier: timings can differ from one process to the next)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         help="where to write the table (default benchmarks/results.md, "
@@ -469,21 +520,29 @@ def main(argv=None) -> None:
     with_loops = not (args.quick or args.no_loops)
     if torch is None:
         print("PyTorch is not installed: comparing with the loop versions only.", flush=True)
+    if args.processes < 1:
+        parser.error(f"--processes must be at least 1, got {args.processes}")
     rows = []
-    for label, measure in (
-        ("convolution layers", lambda: conv_rows(rounds, with_loops)),
-        ("max pooling", lambda: pool_rows(rounds, with_loops)),
-        ("training step", lambda: step_rows(rounds)),
-        ("memory", lambda: [memory_row()]),
-    ):
-        print(f"measuring {label} ...", flush=True)
-        rows += measure()
+    if args.processes > 1:
+        rows = median_rows(runs_in_processes(args, args.processes))
+    else:
+        for label, measure in (
+            ("convolution layers", lambda: conv_rows(rounds, with_loops)),
+            ("max pooling", lambda: pool_rows(rounds, with_loops)),
+            ("training step", lambda: step_rows(rounds)),
+            ("memory", lambda: [memory_row()]),
+        ):
+            print(f"measuring {label} ...", flush=True)
+            rows += measure()
     measured_on = machine()
+    how = f"{rounds} interleaved rounds, medians"
+    if args.processes > 1:
+        how = f"{rounds} interleaved rounds in each of {args.processes} processes, medians of both"
     text = "\n".join(
         [
             f"Measured on {time.strftime('%Y-%m-%d')} with `python -m benchmarks"
             + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
-            + f"` ({rounds} interleaved rounds, medians; float32).",
+            + f"` ({how}; float32).",
             "",
             *[f"- {key}: {value}" for key, value in measured_on.items()],
             "",

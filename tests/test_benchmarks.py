@@ -10,9 +10,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_quick_benchmark_writes_a_table(tmp_path):
+    """Two processes: each runs the single-process benchmark, the parent takes medians."""
     out = tmp_path / "results.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--output", str(out)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--processes", "2", "--output", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -21,6 +22,7 @@ def test_quick_benchmark_writes_a_table(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = out.read_text()
     assert "| Case | Phase | cnnlib |" in text
+    assert "in each of 2 processes" in text and proc.stdout.count("process ") >= 2
     for case in ("conv 2: 26x26x32 -> 64", "max pool 2x2", "training step", "peak memory"):
         assert case in text
     rows = json.loads(out.with_suffix(".json").read_text())["rows"]
@@ -63,3 +65,18 @@ def test_isa_choice_sets_both_libraries_alike():
         "ATEN_CPU_CAPABILITY": "avx2",
         "ONEDNN_MAX_CPU_ISA": "AVX2",
     }
+
+
+def test_median_rows_takes_each_time_over_the_processes_that_measured_it():
+    from benchmarks.run import Row, median_rows
+
+    times = [
+        {"cnnlib": 3.0, "loops": 90.0, "pytorch": 2.0},  # the loops run in the first only
+        {"cnnlib": 1.0, "pytorch": 4.0},
+        {"cnnlib": 2.0, "pytorch": 1.0},
+    ]
+    runs = [[Row("conv", "total", seconds), Row("mem", "MiB", {})] for seconds in times]
+    runs[0][1].note = "measured on Linux only"
+    conv, mem = median_rows(runs)
+    assert conv.seconds == {"cnnlib": 2.0, "loops": 90.0, "pytorch": 2.0}
+    assert (mem.seconds, mem.note) == ({}, "measured on Linux only")
