@@ -95,6 +95,16 @@ def check_dout(dout, shape, dtype) -> np.ndarray:
     return dout
 
 
+def cast_to_xw_dtype(x, w, b):
+    """``x``, ``w`` and the bias ``b`` in the common dtype of ``x`` and ``w``.
+
+    The bias follows the other two and never widens the result: a float64
+    bias (a Python float, say) must not turn float32 work into float64.
+    """
+    dtype = np.result_type(x.dtype, w.dtype)
+    return x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
+
+
 def check_bool(value, name: str) -> bool:
     """Return ``value`` as a bool, raising unless it is ``True`` or ``False``."""
     if not isinstance(value, (bool, np.bool_)):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_dout, check_ndim, pair
+from cnnlib._checks import as_float_array, cast_to_xw_dtype, check_dout, check_ndim, pair
 from cnnlib.functional import conv_rows
 from cnnlib.functional.im2col import im2col
 from cnnlib.functional.scratch import empty
@@ -69,8 +69,7 @@ def check_conv_args(x, w, b, stride, padding):
             f"b must have one value per filter: expected shape ({c_out},) "
             f"to match w.shape={w.shape}; received b.shape={b.shape}"
         )
-    dtype = np.result_type(x.dtype, w.dtype)  # the bias follows: it cannot widen the result
-    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    x, w, b = cast_to_xw_dtype(x, w, b)
     stride = pair(stride, "stride")
     pads = resolve_padding(padding, x.shape[1:3], (kh, kw), stride)
     for axis, n, f, (before, after) in (

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_dout, check_ndim
+from cnnlib._checks import as_float_array, cast_to_xw_dtype, check_dout, check_ndim
 
 
 def flatten_forward(x):
@@ -81,8 +81,7 @@ def dense_forward(x, w, b=None):
             f"b must have one value per unit: expected shape ({w.shape[1]},) "
             f"to match w.shape={w.shape}; received b.shape={b.shape}"
         )
-    dtype = np.result_type(x.dtype, w.dtype)  # the bias follows: it cannot widen the result
-    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    x, w, b = cast_to_xw_dtype(x, w, b)
     out = x @ w
     out += b
     return out, (x, w)
