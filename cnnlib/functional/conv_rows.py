@@ -100,7 +100,6 @@ def backward(dout, w, out_hw, cache, input_grad=True):
         dxp[:, :, :span] = drows[:, :, :, 0]
     else:  # wider steps leave gaps between the windows: start from zeros
         dxp = np.zeros(xp_shape, dtype=w.dtype)
-        dxp[:, :, :span:sw] += drows[:, :, :, 0]
-    for v in range(1, kw):
+    for v in range(1 if sw == 1 else 0, kw):
         dxp[:, :, v : v + span : sw] += drows[:, :, :, v]
     return dxp, dw
