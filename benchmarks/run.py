@@ -105,6 +105,11 @@ class TimedMatmul:
             self.seconds += time.perf_counter() - t0
 
 
+def phase_times(t0, t1, t2) -> dict[str, float]:
+    """Forward (t0 to t1), backward (t1 to t2) and total seconds of one layer run."""
+    return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+
+
 def cnnlib_layer(forward, backward, args, kwargs, dout, time_products=False):
     """One forward and backward run; optionally also the time of the window-rows products."""
 
@@ -117,7 +122,7 @@ def cnnlib_layer(forward, backward, args, kwargs, dout, time_products=False):
             t1 = time.perf_counter()
             backward(dout, cache)
             t2 = time.perf_counter()
-        times = {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+        times = phase_times(t0, t1, t2)
         if time_products:
             times["products"] = products.seconds
         return times
@@ -134,8 +139,7 @@ def torch_layer(forward, tensors, dout_nhwc):
         out = forward(*inputs)
         t1 = time.perf_counter()
         torch.autograd.grad(out, inputs, dout)
-        t2 = time.perf_counter()
-        return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+        return phase_times(t0, t1, time.perf_counter())
 
     return run
 
@@ -514,14 +518,14 @@ def main(argv=None) -> None:
         "or results-avx2.md with --isa avx2)",
     )
     args = parser.parse_args(argv)
+    if args.processes < 1:
+        parser.error(f"--processes must be at least 1, got {args.processes}")
     if args.output is None:
         args.output = HERE / ("results.md" if args.isa == "native" else f"results-{args.isa}.md")
     rounds = 3 if args.quick else args.rounds
     with_loops = not (args.quick or args.no_loops)
     if torch is None:
         print("PyTorch is not installed: comparing with the loop versions only.", flush=True)
-    if args.processes < 1:
-        parser.error(f"--processes must be at least 1, got {args.processes}")
     rows = []
     if args.processes > 1:
         rows = median_rows(runs_in_processes(args, args.processes))

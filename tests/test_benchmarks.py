@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -80,3 +82,11 @@ def test_median_rows_takes_each_time_over_the_processes_that_measured_it():
     conv, mem = median_rows(runs)
     assert conv.seconds == {"cnnlib": 2.0, "loops": 90.0, "pytorch": 2.0}
     assert (mem.seconds, mem.note) == ({}, "measured on Linux only")
+
+
+def test_processes_must_be_at_least_one(capsys):
+    from benchmarks.run import main
+
+    with pytest.raises(SystemExit):
+        main(["--processes", "0"])
+    assert "--processes must be at least 1, got 0" in capsys.readouterr().err
