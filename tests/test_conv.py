@@ -10,6 +10,7 @@ from scipy.signal import correlate2d
 
 import cnnlib as cl
 from cnnlib.functional import conv, conv2d_backward, conv2d_forward
+from cnnlib.functional.scratch import Scratch
 from cnnlib.gradcheck import numerical_gradient_of_output, rel_error
 from tests.e1 import IMAGE, KERNEL
 
@@ -289,8 +290,6 @@ SCRATCH_BUFFERS = {"im2col": {"cols", "dpatch"}, "window rows": {"rows", "grid"}
 
 
 def test_scratch_is_reused_and_changes_nothing(route):
-    from cnnlib.functional.scratch import Scratch
-
     rng = np.random.default_rng(7)
     x, w, b = random_case(rng, 3, 9, 8, 8, 3, 3, 4, dtype=np.float32)
     dout = rng.standard_normal((3, 7, 6, 4)).astype(np.float32)
@@ -318,8 +317,6 @@ def test_scratch_is_reused_and_changes_nothing(route):
 
 def test_the_kept_im2col_matrix_gives_the_kernel_gradient():
     """In training the im2col route keeps its matrix in scratch: dw = cols.T @ dout."""
-    from cnnlib.functional.scratch import Scratch
-
     rng = np.random.default_rng(11)
     x, w, b = random_case(rng, 2, 7, 6, 1, 3, 2, 3)  # one channel: im2col
     out, cache = conv2d_forward(x, w, b, stride=(2, 1), padding=1, scratch=Scratch())
@@ -354,4 +351,4 @@ def test_a_layer_keeps_scratch_for_training_only():
     assert layer.scratch.buffers == {}  # predict and evaluate allocate as usual
     out = layer.forward(x, training=True)
     layer.backward(np.ones_like(out))
-    assert set(layer.scratch.buffers) == {"rows", "grid"}
+    assert set(layer.scratch.buffers) == SCRATCH_BUFFERS["window rows"]
