@@ -1,20 +1,29 @@
 """Headless Chromium for the browser tests, through Playwright's Python package.
 
-The tests use Debian's ``/usr/bin/chromium`` (``.ci/run`` installs it); they
-never download a browser. Without Chromium or the ``playwright`` package the
-browser tests are skipped with the reason, except in CI (the environment
-variable ``CI`` is set), where they fail instead.
+The tests use Debian's ``/usr/bin/chromium`` (``.ci/run`` installs it), or
+else a Chromium or Chrome found on the machine (``CHROMIUM`` in the
+environment names one); they never download a browser. Without a browser or
+the ``playwright`` package the browser tests are skipped with the reason,
+except in CI (the environment variable ``CI`` is set), where they fail instead,
+unless ``BROWSER_TESTS=optional`` says that this CI may lack a browser (the
+GitHub workflow on macOS and Windows).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Where else a Chromium or Chrome may be: on PATH, or where macOS and Windows install Chrome.
+OTHER_BROWSERS = [
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+]
 # Playwright starts the browser with a new, empty profile (--user-data-dir in a
 # temporary folder); these switches keep it from calling home on a closed network.
 CHROMIUM_ARGS = [
@@ -31,9 +40,23 @@ CHROMIUM_ARGS = [
 
 def unavailable(reason: str) -> None:
     """Skip the calling test with the reason, or fail it in CI."""
-    if os.environ.get("CI"):
+    if os.environ.get("CI") and os.environ.get("BROWSER_TESTS") != "optional":
         pytest.fail(f"{reason}. CI must run the browser tests (see .ci/run).", pytrace=False)
     pytest.skip(f"{reason}: browser tests skipped (CI runs them)")
+
+
+def find_browser() -> Path | None:
+    """The browser to drive: $CHROMIUM, Debian's Chromium, or another Chromium or Chrome."""
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return Path(named)
+    if CHROMIUM.exists():
+        return CHROMIUM
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return next((Path(p) for p in OTHER_BROWSERS if Path(p).exists()), None)
 
 
 @contextmanager
@@ -43,11 +66,12 @@ def chromium_browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("the Python package playwright is not installed (requirements-dev.txt)")
-    if not CHROMIUM.exists():
+    executable = find_browser()
+    if executable is None:
         unavailable(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=str(executable), args=CHROMIUM_ARGS, headless=True
         )
         try:
             yield browser

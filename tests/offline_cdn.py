@@ -46,10 +46,13 @@ def package_dir(name: str, version: str) -> Path:
     return CACHE / f"{name.replace('/', '+')}@{version}"
 
 
-def fetch(cache: Path = CACHE) -> None:
-    """Download and unpack every package of COPIES that is not in the cache yet."""
+def fetch(packages: list[tuple[str, str]] | None = None, cache: Path = CACHE) -> None:
+    """Download and unpack the npm packages (name, version), by default those of COPIES,
+    that are not in the cache yet."""
+    if packages is None:
+        packages = [(name, version) for name, version, _ in COPIES.values()]
     missing = sorted(
-        {(n, v) for n, v, _ in COPIES.values() if not (package_dir(n, v) / "package.json").exists()}
+        {(n, v) for n, v in packages if not (package_dir(n, v) / "package.json").exists()}
     )
     if not missing:
         return
