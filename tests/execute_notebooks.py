@@ -4,16 +4,90 @@ Run through ``python3 dev.py execute [NOTEBOOK ...]``. Each notebook runs top to
 bottom in a new kernel from the notebook's own folder, with execution counts
 1, 2, 3, ..., no timing metadata and the state of its widgets stored, so the
 rendered book shows the same outputs that strict nbval then checks.
+
+Widgets and matplotlib's animations name themselves with random ids
+(``uuid4().hex``), new in every run. ``stable_ids`` replaces each of them by an
+id derived from the notebook's name, the cell where the id first appears and
+its place there, so that executing a chapter twice on one machine writes the
+same bytes. For the same reason ``join_streams`` joins the pieces in which a
+cell's printed text happens to arrive (where the kernel flushed its output).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+# A random id as uuid4().hex writes it: 32 lowercase hex digits, no more. Letters
+# may touch it: matplotlib writes "anim" + id.
+RANDOM_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def derived_id(notebook: str, place: str, n: int) -> str:
+    """The id that replaces the n-th new random id found at `place` of `notebook`."""
+    return hashlib.sha256(f"{notebook}/{place}/{n}".encode()).hexdigest()[:32]
+
+
+def _text_parts(output: dict) -> dict:
+    """The parts of an output that may hold ids: everything but image bytes."""
+    data = output.get("data", {})
+    return {key: value for key, value in data.items() if not key.startswith("image/")}
+
+
+def stable_ids(nb, notebook: str) -> dict[str, str]:
+    """Replace the random ids in `nb`'s outputs and widget state; return the mapping."""
+    mapping: dict[str, str] = {}
+
+    def collect(text: str, place: str) -> None:
+        n = 0
+        for found in RANDOM_ID.findall(text):
+            if found not in mapping:
+                mapping[found] = derived_id(notebook, place, n)
+                n += 1
+
+    def rewrite(value):
+        text = json.dumps(value)
+        return json.loads(RANDOM_ID.sub(lambda m: mapping.get(m[0], m[0]), text))
+
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            collect(json.dumps(_text_parts(output)), f"cell-{index}")
+    widgets = nb.metadata.get("widgets")
+    if widgets is not None:
+        collect(json.dumps(widgets), "widgets")
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for key, value in _text_parts(output).items():
+                output["data"][key] = rewrite(value)
+    if widgets is not None:
+        nb.metadata["widgets"] = nbformat.from_dict(rewrite(widgets))
+    return mapping
+
+
+def join_streams(nb) -> None:
+    """Join each run of stream outputs of one name (stdout, stderr) into one output."""
+    for cell in nb.cells:
+        joined = []
+        for output in cell.get("outputs", []):
+            previous = joined[-1] if joined else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                joined.append(output)
+        if "outputs" in cell:
+            cell.outputs = joined
 
 
 def execute(path: Path) -> None:
@@ -30,6 +104,8 @@ def execute(path: Path) -> None:
     widgets = nb.metadata.get("widgets", {})
     if not widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state"):
         nb.metadata.pop("widgets", None)  # no widgets: keep the file free of empty state
+    join_streams(nb)
+    stable_ids(nb, path.stem)
     nbformat.write(nb, path)
 
 
