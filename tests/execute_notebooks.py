@@ -9,7 +9,9 @@ Widgets and matplotlib's animations name themselves with random ids
 (``uuid4().hex``), new in every run. ``stable_ids`` replaces each of them by an
 id derived from the notebook's name, the cell where the id first appears and
 its place there, so that executing a chapter twice on one machine writes the
-same bytes. For the same reason ``join_streams`` joins the pieces in which a
+same bytes. For the same reason ``drop_timings`` removes the times and rates
+from the stored progress bars of ``fit`` (they differ from run to run and from
+machine to machine), and ``join_streams`` joins the pieces in which a
 cell's printed text happens to arrive (where the kernel flushed its output).
 """
 
@@ -71,6 +73,23 @@ def stable_ids(nb, notebook: str) -> dict[str, str]:
     return mapping
 
 
+# What a finished tqdm bar shows after its count: "[00:01<00:00, 556.50batch/s, loss=...]".
+# tqdm in a notebook writes figure spaces (U+2007), which \s matches.
+TIMINGS = re.compile(r"\[\d+:\d+(?::\d+)?(?:<|&lt;)[\d:?]+,\s*[\d.?]+\s?\w*/s(?:,\s*)?")
+
+
+def drop_timings(nb) -> None:
+    """Keep a stored progress bar's count and metrics, not its elapsed time and rate."""
+    widgets = nb.metadata.get("widgets")
+    if widgets is None:
+        return
+    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():
+        value = model.get("state", {}).get("value")
+        if isinstance(value, str):
+            model["state"]["value"] = TIMINGS.sub("[", value).replace("[]", "")
+
+
 def join_streams(nb) -> None:
     """Join each run of stream outputs of one name (stdout, stderr) into one output."""
     for cell in nb.cells:
@@ -104,6 +123,7 @@ def execute(path: Path) -> None:
     widgets = nb.metadata.get("widgets", {})
     if not widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state"):
         nb.metadata.pop("widgets", None)  # no widgets: keep the file free of empty state
+    drop_timings(nb)
     join_streams(nb)
     stable_ids(nb, path.stem)
     nbformat.write(nb, path)

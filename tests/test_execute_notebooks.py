@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.execute_notebooks import RANDOM_ID, derived_id, execute, join_streams, stable_ids
+from tests.execute_notebooks import (
+    RANDOM_ID,
+    derived_id,
+    drop_timings,
+    execute,
+    join_streams,
+    stable_ids,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -119,6 +127,29 @@ def test_printed_text_is_one_output_however_it_arrived():
         ("display_data", None, None),
         ("stream", "stdout", "c\n"),  # text after a figure stays after it
     ]
+
+
+def test_stored_progress_bars_keep_metrics_but_no_timings():
+    nb = nbformat.v4.new_notebook()
+    bars = {
+        "a": "\u200736/36\u2007[00:00&lt;00:00,\u2007623.48batch/s,\u2007loss=0.7935]",
+        "b": " 36/36 [01:02<00:00,  5.10batch/s]",
+        "c": "Epoch 1/20: ",
+    }
+    state = {key: {"state": {"value": value}} for key, value in bars.items()}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    drop_timings(nb)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert [state[key]["state"]["value"] for key in bars] == [
+        "\u200736/36\u2007[loss=0.7935]",
+        " 36/36 ",
+        "Epoch 1/20: ",
+    ]
+
+
+def test_chapters_store_no_timings():
+    for path in CHAPTERS:
+        assert not re.search(r"[\d.]+ ?batch/s", path.read_text(encoding="utf-8")), path.name
 
 
 def test_chapters_store_each_piece_of_printed_text_once():
