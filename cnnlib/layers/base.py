@@ -146,6 +146,14 @@ class Layer:
         """Shape of one output example for one input example; the identity by default."""
         return tuple(input_shape)
 
+    def weight_shapes(self, input_shape) -> dict[str, tuple[int, ...]]:
+        """The shape of each weight ``build(input_shape)`` creates, without creating any.
+
+        (Loading a file checks these against the file before building anything.)
+        None by default.
+        """
+        return {}
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Output of a batch ``x`` of shape ``(N, *input_shape)``."""
         raise NotImplementedError

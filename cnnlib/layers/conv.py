@@ -80,8 +80,8 @@ class Conv2D(KernelLayer):
                 )
         return (*conv_output_shape((h, w), self.kernel_size, pads, self.strides), self.filters)
 
-    def kernel_shape(self):
-        return (*self.kernel_size, self.input_shape[2], self.filters)
+    def kernel_shape(self, input_shape):
+        return (*self.kernel_size, input_shape[2], self.filters)
 
     def forward(self, x, training=False, skip_activation=False):
         """``(N, H, W, C_in)`` to ``(N, H_out, W_out, filters)``."""

@@ -126,13 +126,17 @@ class KernelLayer(Layer):
     def final_activation(self) -> str:
         return self.activation.activation
 
-    def kernel_shape(self) -> tuple[int, ...]:
-        """Shape of the kernel for ``self.input_shape``."""
+    def kernel_shape(self, input_shape) -> tuple[int, ...]:
+        """Shape of the kernel for examples of ``input_shape``."""
         raise NotImplementedError
+
+    def weight_shapes(self, input_shape):
+        shape = self.kernel_shape(input_shape)
+        return {"kernel": shape, **({"bias": (shape[-1],)} if self.use_bias else {})}
 
     def init_weights(self, rng):
         rng = as_generator(rng, self.describe())
-        shape = self.kernel_shape()
+        shape = self.kernel_shape(self.input_shape)
         self.params["kernel"] = self.kernel_initializer(shape, rng, self.dtype)
         if self.use_bias:
             self.params["bias"] = self.bias_initializer((shape[-1],), rng, self.dtype)
@@ -202,8 +206,8 @@ class Dense(KernelLayer):
             )
         return (self.units,)
 
-    def kernel_shape(self):
-        return (self.input_shape[0], self.units)
+    def kernel_shape(self, input_shape):
+        return (input_shape[0], self.units)
 
     def forward(self, x, training=False, skip_activation=False):
         """``(N, D)`` to ``(N, units)``; ``skip_activation`` returns ``x @ kernel + bias``."""

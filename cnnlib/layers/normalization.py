@@ -39,6 +39,10 @@ class BatchNormalization(Layer):
         if not self.epsilon > 0:
             raise ValueError(f"epsilon must be positive; received epsilon={epsilon!r}")
 
+    def weight_shapes(self, input_shape):
+        channels = (input_shape[-1],)
+        return dict.fromkeys(("gamma", "beta", "moving_mean", "moving_variance"), channels)
+
     def init_weights(self, rng):
         channels = (self.input_shape[-1],)
         self.params["gamma"] = initializers.ones(channels, dtype=self.dtype)
