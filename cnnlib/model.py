@@ -173,6 +173,20 @@ class Sequential:
             return self.layers[-1].forward(x, training, skip_activation=True)
         return self.layers[-1].forward(x, training)
 
+    def infer(self, x, skip_final_activation=False) -> np.ndarray:
+        """Run every layer on ``x`` in inference mode, touching no layer's training state.
+
+        What :meth:`predict` and :meth:`evaluate` use: the caches that a
+        training step's backward pass needs are left alone, so predicting
+        while :meth:`fit` runs (from another thread, or a callback) does not
+        change the training.
+        """
+        for layer in self.layers[:-1]:
+            x = layer.infer(x)
+        if skip_final_activation:
+            return self.layers[-1].infer(x, skip_activation=True)
+        return self.layers[-1].infer(x)
+
     def backward(self, dout, skip_final_activation=False, input_grad=True) -> np.ndarray:
         """Run every layer's backward pass in reverse; return the gradient of the input.
 
@@ -314,7 +328,7 @@ class Sequential:
         total_loss, total_correct = 0.0, 0
         for start in range(0, len(x), batch_size):
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
-            out = self.forward(xb, training=False, skip_final_activation=fused)
+            out = self.infer(xb, skip_final_activation=fused)
             total_loss += float(self.loss(out, yb, from_logits=from_logits)[0]) * len(xb)
             if self.metrics:
                 total_correct += int(self.loss.correct(out, yb, from_logits).sum())
@@ -329,7 +343,7 @@ class Sequential:
         batch_size = positive_int(batch_size, "batch_size")
         out = np.empty((len(x), *self.output_shape), dtype=self.dtype)
         for start in range(0, len(x), batch_size):
-            out[start : start + batch_size] = self.forward(x[start : start + batch_size])
+            out[start : start + batch_size] = self.infer(x[start : start + batch_size])
         return out
 
     # ----- checks -----------------------------------------------------------------------------

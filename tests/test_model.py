@@ -485,3 +485,76 @@ def test_training_needs_compile_first():
     model = cl.Sequential([cl.Flatten(), cl.Dense(2)], input_shape=(2, 2, 1))
     with pytest.raises(RuntimeError, match=r"compile the model first"):
         model.fit(np.zeros((2, 2, 2, 1)), np.array([0, 1]))
+
+
+# ----- predicting while training (issue 21, point 3) -----------------------------------------
+
+
+def model_with_state(seed=0):
+    model = cl.Sequential(
+        [
+            cl.Conv2D(4, 2, activation="relu"),
+            cl.BatchNormalization(),
+            cl.Flatten(),
+            cl.Dropout(0.2),
+            cl.Dense(3, activation="softmax"),
+        ],
+        input_shape=(4, 4, 1),
+        seed=seed,
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def gradients_of_one_step(model, x, y, between=None):
+    """A training step's forward and backward, with ``between()`` run in between."""
+    fused, from_logits = model.uses_logits()
+    out = model.forward(x, training=True, skip_final_activation=fused)
+    if between is not None:
+        between()
+    _, dout = model.loss(out, y, from_logits=from_logits)
+    model.backward(dout, skip_final_activation=fused, input_grad=False)
+    return model.gradients()
+
+
+@pytest.mark.parametrize("other_size", [8, 5])  # the same batch size, and another
+def test_predict_between_forward_and_backward_changes_no_gradient(other_size):
+    x, y = blobs(8)
+    other = blobs(other_size, seed=1)[0]
+    undisturbed = gradients_of_one_step(model_with_state(), x, y)
+    model = model_with_state()
+    disturbed = gradients_of_one_step(
+        model, x, y, between=lambda: (model.predict(other), model.evaluate(other, y[:other_size]))
+    )
+    for key, grad in undisturbed.items():
+        np.testing.assert_array_equal(disturbed[key], grad, err_msg=key)
+
+
+def test_predict_during_fit_leaves_the_training_unchanged():
+    # A progress callback or a second thread calling predict at the worst moment:
+    # after a layer's forward pass, before its backward pass.
+    x, y = blobs(64)
+    expected = model_with_state().fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    model = model_with_state()
+    layer, calls = model.layers[1], []
+    original = layer.forward
+
+    def forward_then_predict(x_batch, training=False, **options):
+        out = original(x_batch, training, **options)
+        if training:
+            calls.append(model.predict(x[:5]).shape)
+        return out
+
+    layer.forward = forward_then_predict
+    history = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    assert len(calls) == 8
+    assert history == expected
+
+
+def test_infer_keeps_no_cache_and_equals_forward():
+    model = model_with_state()
+    x = blobs(6)[0]
+    before = [layer.cache for layer in model.layers]
+    out = model.infer(x)
+    assert [layer.cache for layer in model.layers] == before  # all still None
+    np.testing.assert_array_equal(out, model.forward(x))
