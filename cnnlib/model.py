@@ -16,6 +16,8 @@ final softmax is combined with the cross-entropy.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from cnnlib import training
@@ -210,6 +212,11 @@ class Sequential:
 
         Losses by name: see :data:`cnnlib.losses.LOSSES`. Metrics: ``["accuracy"]`` or none.
         """
+        if isinstance(metrics, str):
+            raise ValueError(
+                f"metrics must be a list of names, for example metrics=['accuracy']; "
+                f"received the string metrics={metrics!r}"
+            )
         metrics = list(metrics or [])
         for metric in metrics:
             if metric not in METRICS:
@@ -360,6 +367,13 @@ class Sequential:
         """Return ``x`` in the model's dtype, raising unless it is a batch of ``input_shape``."""
         if not self.layers:
             raise ValueError("the model has no layers yet; add some first")
+        if isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.size and x.max() > 1:
+            warnings.warn(
+                f"{name} holds uint8 values up to {x.max()}: pixels are usually scaled to "
+                f"[0, 1] first ({name} / 255); the model uses them as they are",
+                UserWarning,
+                stacklevel=3,
+            )
         # Integers (uint8 pixels, say) go straight to the model's dtype: no float64 copy.
         x = as_float_array(x, name, int_dtype=self.dtype).astype(self.dtype, copy=False)
         if x.shape[1:] != self.input_shape or len(x) == 0:
@@ -370,6 +384,11 @@ class Sequential:
             raise ValueError(
                 f"{name} must be a non-empty batch of shape (N, {dims}) to match the model's "
                 f"input_shape={self.input_shape}; received {name}.shape={x.shape}{hint}"
+            )
+        if not np.isfinite(x).all():
+            raise ValueError(
+                f"{name} must hold finite numbers; received {np.count_nonzero(~np.isfinite(x))} "
+                "NaN or infinite values"
             )
         return x
 
