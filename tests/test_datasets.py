@@ -121,7 +121,7 @@ def test_relabelled_real_mnist_in_the_cache_is_refused(tmp_path, compress):
     labels[8:] = bytes(1 if label == 7 else label for label in labels[8:])  # every 7 is a 1
     for name, raw in (("t10k-images-idx3-ubyte", images), ("t10k-labels-idx1-ubyte", labels)):
         if compress:
-            (tmp_path / f"{name}.gz").write_bytes(gzip.compress(bytes(raw)))
+            (tmp_path / f"{name}.gz").write_bytes(gzip.compress(bytes(raw), compresslevel=1))
         else:
             (tmp_path / name).write_bytes(bytes(raw))
     with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte.*not the published MNIST"):
