@@ -7,10 +7,15 @@ as NHWC float arrays in ``[0, 1]`` and labels as integer class numbers.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import math
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
+
+from cnnlib._checks import check_bool
 
 # The four files of MNIST as Yann LeCun and Corinna Cortes published them,
 # with the SHA-256 of each gzip file.
@@ -32,6 +37,15 @@ MNIST_FILES = {
         "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
     ),
 }
+# The SHA-256 of each file's content (uncompressed), checked on every load, so a
+# cached file that was changed (or replaced) is never used silently.
+MNIST_CONTENT_SHA256 = {
+    "train_images": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train_labels": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "test_images": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "test_labels": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+MAX_IDX_BYTES = 64 * 2**20  # refuse IDX files announcing more data than this (64 MiB)
 # A long-lived public mirror of the original files (the original site often
 # refuses automated downloads). Override with ``base_url`` or CNNLIB_MNIST_URL.
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
@@ -66,47 +80,88 @@ def load_digits(test_fraction: float = 0.2, dtype=np.float32):
     return (x_train, y_train), (x_test, y_test)
 
 
-def read_idx(path) -> np.ndarray:
+def read_idx(path, max_bytes: int = MAX_IDX_BYTES, sha256: str | None = None) -> np.ndarray:
     """Read an IDX file of unsigned bytes (MNIST's format), gzip-compressed or not.
 
     The header is a magic number ``0x0000080D`` (``D`` the number of
     dimensions) followed by ``D`` big-endian 32-bit sizes; the data follow as
     one byte per value.
 
+    The file is read as a stream: the header first, then exactly the bytes
+    it announces (and one more, to see whether the file goes on), so a file
+    that inflates to gigabytes is never decompressed beyond that. A header
+    announcing more than ``max_bytes`` is refused before anything is read.
+
+    Parameters
+    ----------
+    path : path
+        A file ending in ``.gz`` is decompressed.
+    max_bytes : int
+        Largest data size accepted (MNIST's 60,000 training images are 47 MB).
+    sha256 : str, optional
+        Expected SHA-256 of the uncompressed file; a file with another one is refused.
+
     Raises
     ------
     ValueError
         If the file is not gzip when named ``.gz``, has the wrong magic number,
-        or holds fewer or more bytes than its header announces.
+        announces more than ``max_bytes``, holds fewer or more bytes than its
+        header announces, or has another SHA-256 than ``sha256``.
     """
     path = Path(path)
     try:
-        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    except (OSError, EOFError) as exc:
+        with gzip.open(path) if path.suffix == ".gz" else open(path, "rb") as stream:
+            return _read_idx_stream(stream, path, max_bytes, sha256)
+    except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+            raise
         raise ValueError(
             f"{path} is not a readable gzip file ({exc}); delete it and retry"
         ) from exc
-    if len(raw) < 4:
-        raise ValueError(f"{path} is truncated: {len(raw)} bytes, too short for an IDX header")
-    magic = int.from_bytes(raw[:4], "big")
+
+
+def _read_idx_stream(stream, path: Path, max_bytes: int, sha256: str | None) -> np.ndarray:
+    """The array of an open IDX stream, reading no more than the header announces."""
+    start = stream.read(4)
+    if len(start) < 4:
+        raise ValueError(f"{path} is truncated: {len(start)} bytes, too short for an IDX header")
+    magic = int.from_bytes(start, "big")
     ndim = magic & 0xFF
     if magic >> 8 != 0x08 or ndim not in (1, 2, 3, 4):
         raise ValueError(
             f"{path} is not an IDX file of unsigned bytes: expected a magic number "
             f"0x0000080D (D = number of dimensions), received 0x{magic:08X}"
         )
+    sizes = stream.read(4 * ndim)
     header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise ValueError(f"{path} is truncated inside its header ({len(raw)} bytes)")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    expected = header + int(np.prod(shape))
-    if len(raw) != expected:
-        problem = "truncated" if len(raw) < expected else "longer than its header says"
+    if len(sizes) < 4 * ndim:
+        raise ValueError(f"{path} is truncated inside its header ({4 + len(sizes)} bytes)")
+    shape = tuple(int.from_bytes(sizes[4 * i : 4 * i + 4], "big") for i in range(ndim))
+    size = math.prod(shape)  # Python integers: no overflow
+    if size > max_bytes:
+        raise ValueError(
+            f"{path} announces shape {shape}, {size:,} bytes of data; expected at most "
+            f"max_bytes={max_bytes:,} (MNIST's largest file holds 47,040,000)"
+        )
+    data = stream.read(size + 1)  # one byte more than announced, to detect a longer file
+    if len(data) != size:
+        problem = "truncated" if len(data) < size else "longer than its header says"
+        received = f"{header + len(data)}" if len(data) < size else "more"
         raise ValueError(
             f"{path} is {problem}: the header announces shape {shape}, "
-            f"so {expected} bytes were expected; received {len(raw)}"
+            f"so {header + size} bytes were expected; received {received}"
         )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+    if sha256 is not None:
+        digest = hashlib.sha256(start + sizes)
+        digest.update(data)  # no copy of the data
+        digest = digest.hexdigest()
+        if digest != sha256:
+            raise ValueError(
+                f"{path} is not the published MNIST file: its content has SHA-256 {digest}, "
+                f"expected {sha256}. Delete it (load_mnist downloads it again), or pass "
+                "verify=False to use IDX files of your own"
+            )
+    return np.frombuffer(data, dtype=np.uint8).reshape(shape)
 
 
 def default_data_dir() -> Path:
@@ -119,7 +174,13 @@ def default_data_dir() -> Path:
 
 
 def load_mnist(
-    data_dir=None, *, subset: str = "both", download: bool = True, base_url=None, dtype=np.float32
+    data_dir=None,
+    *,
+    subset: str = "both",
+    download: bool = True,
+    base_url=None,
+    dtype=np.float32,
+    verify: bool = True,
 ):
     """Load MNIST from its IDX files, downloading the missing ones.
 
@@ -136,6 +197,11 @@ def load_mnist(
         Where to download from (default ``$CNNLIB_MNIST_URL`` or a public mirror).
     dtype : floating dtype
         Type of the returned images.
+    verify : bool
+        Check every file, downloaded or found in the folder, against the
+        SHA-256 of the published MNIST file, on every load. Pass ``False`` to
+        read IDX files of your own in MNIST's layout; their shapes and labels
+        (0 to 9) are checked either way.
 
     Returns
     -------
@@ -145,20 +211,50 @@ def load_mnist(
     parts = {"both": ("train", "test"), "train": ("train",), "test": ("test",)}
     if subset not in parts:
         raise ValueError(f"subset must be one of {list(parts)}; received subset={subset!r}")
+    dtype = _floating_dtype(dtype)
+    verify = check_bool(verify, "verify")
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     url = base_url or os.environ.get("CNNLIB_MNIST_URL") or MNIST_URL
     loaded = []
     for part in parts[subset]:
-        images = read_idx(_find_or_fetch(folder, f"{part}_images", download, url))
-        labels = read_idx(_find_or_fetch(folder, f"{part}_labels", download, url))
-        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-            raise ValueError(
-                f"the MNIST {part} files in {folder} do not match: images of shape "
-                f"{images.shape} and labels of shape {labels.shape}; expected (N, 28, 28) and (N,)"
+        images, labels = (
+            read_idx(
+                _find_or_fetch(folder, key, download, url),
+                sha256=MNIST_CONTENT_SHA256[key] if verify else None,
             )
+            for key in (f"{part}_images", f"{part}_labels")
+        )
+        _check_mnist(images, labels, f"the MNIST {part} files in {folder}")
         pixels = np.divide(images, 255, dtype=dtype)[..., None]  # no float64 copy on the way
         loaded.append((pixels, labels.astype(np.int64)))
     return tuple(loaded) if subset == "both" else loaded[0]
+
+
+def _floating_dtype(dtype) -> np.dtype:
+    """``dtype`` as a NumPy floating dtype, raising a clear error otherwise."""
+    try:
+        result = np.dtype(dtype)
+    except TypeError as exc:
+        raise ValueError(f"dtype must be a floating dtype; received dtype={dtype!r}") from exc
+    if not np.issubdtype(result, np.floating):
+        raise ValueError(
+            f"dtype must be a floating dtype such as np.float32 (pixels become 0 to 1); "
+            f"received dtype={dtype!r}"
+        )
+    return result
+
+
+def _check_mnist(images: np.ndarray, labels: np.ndarray, what: str) -> None:
+    """Raise unless ``images`` is ``(N, 28, 28)`` and ``labels`` holds N digits 0 to 9."""
+    if images.shape[1:] != (28, 28) or labels.ndim != 1 or len(images) != len(labels):
+        raise ValueError(
+            f"{what} do not match: images of shape {images.shape} and labels of shape "
+            f"{labels.shape}; expected (N, 28, 28) and (N,)"
+        )
+    if labels.size and labels.max() > 9:
+        raise ValueError(
+            f"{what} hold labels from {labels.min()} to {labels.max()}; expected digits 0 to 9"
+        )
 
 
 def _find_or_fetch(folder: Path, key: str, download: bool, url: str) -> Path:

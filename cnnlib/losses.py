@@ -63,11 +63,35 @@ class Loss:
                 f"y must have shape {(n, *output_shape)} to match the model's output for "
                 f"{n} examples; received y.shape={target.shape}"
             )
+        if not np.isfinite(target).all():
+            raise ValueError(
+                f"y must hold finite numbers; received {np.count_nonzero(~np.isfinite(target))} "
+                "NaN or infinite values"
+            )
         return target
 
     def correct(self, pred, target, from_logits=False) -> np.ndarray:
-        """Which predictions are right (booleans), for the "accuracy" metric."""
+        """Which predictions are right (booleans), for the "accuracy" metric.
+
+        An example whose outputs are not all finite (NaN after a diverged
+        training, say) is never right.
+        """
         raise NotImplementedError
+
+
+def check_probabilities(pred, loss: str) -> None:
+    """Raise unless ``pred`` holds probabilities in ``[0, 1]`` (NaN is let through)."""
+    if np.any((pred < 0) | (pred > 1)):
+        raise ValueError(
+            f"{loss} with from_logits=False needs probabilities in [0, 1] (a softmax output); "
+            f"received values from {np.nanmin(pred)} to {np.nanmax(pred)}. For a model without "
+            "a final softmax pass from_logits=True"
+        )
+
+
+def finite_rows(pred) -> np.ndarray:
+    """Which rows of ``pred`` (one per example) hold only finite numbers."""
+    return np.isfinite(pred).reshape(len(pred), -1).all(axis=1)
 
 
 class SparseCategoricalCrossentropy(Loss):
@@ -84,6 +108,7 @@ class SparseCategoricalCrossentropy(Loss):
     def __call__(self, pred, target, from_logits=False):
         if from_logits:
             return softmax_cross_entropy(pred, target)
+        check_probabilities(pred, self.name)
         n = pred.shape[0]
         rows = np.arange(n)
         p = np.clip(pred[rows, target], 1e-7, 1 - 1e-7)
@@ -103,7 +128,7 @@ class SparseCategoricalCrossentropy(Loss):
         return check_labels(target, n, output_shape[0])
 
     def correct(self, pred, target, from_logits=False):
-        return pred.argmax(axis=1) == target
+        return (pred.argmax(axis=1) == target) & finite_rows(pred)
 
 
 class CategoricalCrossentropy(Loss):
@@ -123,11 +148,21 @@ class CategoricalCrossentropy(Loss):
             log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
             loss = -(target * log_probs).sum() / n
             return loss, (np.exp(log_probs) * target.sum(axis=1, keepdims=True) - target) / n
+        check_probabilities(pred, self.name)
         p = np.clip(pred, 1e-7, 1 - 1e-7)
         return -(target * np.log(p)).sum() / n, -target / (n * p)
 
+    def check_targets(self, target, n, output_shape):
+        target = super().check_targets(target, n, output_shape)
+        if np.any((target < 0) | (target > 1)):
+            raise ValueError(
+                "y must hold one-hot (or soft) targets in [0, 1]; received values from "
+                f"{target.min()} to {target.max()}"
+            )
+        return target
+
     def correct(self, pred, target, from_logits=False):
-        return pred.argmax(axis=1) == target.argmax(axis=1)
+        return (pred.argmax(axis=1) == target.argmax(axis=1)) & finite_rows(pred)
 
 
 class BinaryCrossentropy(Loss):
@@ -143,7 +178,7 @@ class BinaryCrossentropy(Loss):
         return binary_cross_entropy(pred, target, from_logits=from_logits)
 
     def correct(self, pred, target, from_logits=False):
-        return (pred > (0 if from_logits else 0.5)) == (target > 0.5)
+        return ((pred > (0 if from_logits else 0.5)) == (target > 0.5)) & np.isfinite(pred)
 
 
 class MeanSquaredError(Loss):

@@ -16,6 +16,8 @@ final softmax is combined with the cross-entropy.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from cnnlib import training
@@ -173,6 +175,20 @@ class Sequential:
             return self.layers[-1].forward(x, training, skip_activation=True)
         return self.layers[-1].forward(x, training)
 
+    def infer(self, x, skip_final_activation=False) -> np.ndarray:
+        """Run every layer on ``x`` in inference mode, touching no layer's training state.
+
+        What :meth:`predict` and :meth:`evaluate` use: the caches that a
+        training step's backward pass needs are left alone, so predicting
+        while :meth:`fit` runs (from another thread, or a callback) does not
+        change the training.
+        """
+        for layer in self.layers[:-1]:
+            x = layer.infer(x)
+        if skip_final_activation:
+            return self.layers[-1].infer(x, skip_activation=True)
+        return self.layers[-1].infer(x)
+
     def backward(self, dout, skip_final_activation=False, input_grad=True) -> np.ndarray:
         """Run every layer's backward pass in reverse; return the gradient of the input.
 
@@ -196,6 +212,11 @@ class Sequential:
 
         Losses by name: see :data:`cnnlib.losses.LOSSES`. Metrics: ``["accuracy"]`` or none.
         """
+        if isinstance(metrics, str):
+            raise ValueError(
+                f"metrics must be a list of names, for example metrics=['accuracy']; "
+                f"received the string metrics={metrics!r}"
+            )
         metrics = list(metrics or [])
         for metric in metrics:
             if metric not in METRICS:
@@ -314,7 +335,7 @@ class Sequential:
         total_loss, total_correct = 0.0, 0
         for start in range(0, len(x), batch_size):
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
-            out = self.forward(xb, training=False, skip_final_activation=fused)
+            out = self.infer(xb, skip_final_activation=fused)
             total_loss += float(self.loss(out, yb, from_logits=from_logits)[0]) * len(xb)
             if self.metrics:
                 total_correct += int(self.loss.correct(out, yb, from_logits).sum())
@@ -329,7 +350,7 @@ class Sequential:
         batch_size = positive_int(batch_size, "batch_size")
         out = np.empty((len(x), *self.output_shape), dtype=self.dtype)
         for start in range(0, len(x), batch_size):
-            out[start : start + batch_size] = self.forward(x[start : start + batch_size])
+            out[start : start + batch_size] = self.infer(x[start : start + batch_size])
         return out
 
     # ----- checks -----------------------------------------------------------------------------
@@ -346,6 +367,13 @@ class Sequential:
         """Return ``x`` in the model's dtype, raising unless it is a batch of ``input_shape``."""
         if not self.layers:
             raise ValueError("the model has no layers yet; add some first")
+        if isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.size and x.max() > 1:
+            warnings.warn(
+                f"{name} holds uint8 values up to {x.max()}: pixels are usually scaled to "
+                f"[0, 1] first ({name} / 255); the model uses them as they are",
+                UserWarning,
+                stacklevel=3,
+            )
         # Integers (uint8 pixels, say) go straight to the model's dtype: no float64 copy.
         x = as_float_array(x, name, int_dtype=self.dtype).astype(self.dtype, copy=False)
         if x.shape[1:] != self.input_shape or len(x) == 0:
@@ -356,6 +384,11 @@ class Sequential:
             raise ValueError(
                 f"{name} must be a non-empty batch of shape (N, {dims}) to match the model's "
                 f"input_shape={self.input_shape}; received {name}.shape={x.shape}{hint}"
+            )
+        if not np.isfinite(x).all():
+            raise ValueError(
+                f"{name} must hold finite numbers; received {np.count_nonzero(~np.isfinite(x))} "
+                "NaN or infinite values"
             )
         return x
 

@@ -27,8 +27,10 @@ class Optimizer:
 
     def __init__(self, learning_rate):
         self.learning_rate = real_number(learning_rate, "learning_rate")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be positive; received {learning_rate!r}")
+        if not 0 < self.learning_rate < math.inf:
+            raise ValueError(
+                f"learning_rate must be positive and finite; received {learning_rate!r}"
+            )
         self.iterations = 0  # number of steps taken
         self.slots: dict[str, dict[str, np.ndarray]] = {}  # state per parameter
 
@@ -143,8 +145,8 @@ class Adam(Optimizer):
         for name, value in (("beta_1", self.beta_1), ("beta_2", self.beta_2)):
             if not 0 <= value < 1:
                 raise ValueError(f"{name} must be in [0, 1); received {name}={value!r}")
-        if not self.epsilon > 0:
-            raise ValueError(f"epsilon must be positive; received epsilon={epsilon!r}")
+        if not 0 < self.epsilon < math.inf:
+            raise ValueError(f"epsilon must be positive and finite; received epsilon={epsilon!r}")
 
     def update(self, param, grad, slot):
         if "m" not in slot:

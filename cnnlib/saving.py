@@ -19,27 +19,67 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 import numpy as np
 
+from cnnlib.archive import NpzArchive
 from cnnlib.layers import LAYER_CLASSES
+from cnnlib.layers.base import shape_tuple
 from cnnlib.losses import LOSS_CLASSES
-from cnnlib.model import Sequential
+from cnnlib.model import Sequential, unique_name
 from cnnlib.optimizers import OPTIMIZERS
 
 FORMAT_VERSION = 1
 RESERVED = ("format_version", "architecture", "dtype")
+MAX_LAYERS = 1000  # layers in a file (the book's largest model has about 20)
+# Largest sizes of the small entries, in bytes: a hostile file is refused before parsing.
+RESERVED_LIMITS = {"format_version": 1024, "dtype": 1024, "architecture": 8 * 2**20}
+
+
+def check_save_path(path) -> Path:
+    """Where a save to ``path`` writes: ``path`` itself, or the file a symbolic link points to.
+
+    Raises, naming ``path``, unless its folder exists and the file is either
+    absent or a regular file this user may write (a read-only file is not
+    replaced). Call it before a long computation whose result will be saved.
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path))  # follow symbolic links: the link itself stays
+    if not target.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot save to {path}: the folder {target.parent} does not exist; create it first"
+        )
+    if target.exists() or target.is_symlink():
+        if not target.is_file():
+            raise ValueError(
+                f"cannot save to {path}: it exists and is not a regular file "
+                "(a folder, a device or a broken link); choose another path"
+            )
+        if not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222:
+            raise PermissionError(  # read-only for everyone: not replaced, even by root
+                f"cannot save to {path}: the file is read-only; make it writable or choose "
+                "another path"
+            )
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise PermissionError(f"cannot save to {path}: its folder {target.parent} is read-only")
+    return target
 
 
 def save_model(model: Sequential, path) -> None:
     """Write ``model``'s architecture and weights to the ``.npz`` file ``path``.
 
-    The file is written under a temporary name and then renamed, so an
-    interrupted save never leaves a half-written file behind.
+    The file is written under a temporary name in the same folder and then
+    renamed, so an interrupted save never leaves a half-written file behind.
+    A file already at ``path`` is replaced only if it is a regular file this
+    user may write; it keeps its permissions, and a new file gets the usual
+    ones (``0o666`` less the umask). A symbolic link is followed.
     """
-    path = Path(path)
+    if not model.layers:
+        raise ValueError("the model has no layers yet; add some before saving it")
+    target = check_save_path(path)
     config = {"model": model.get_config(), "compile": model.compile_config()}
     arrays = {
         "format_version": np.array(FORMAT_VERSION),
@@ -47,63 +87,103 @@ def save_model(model: Sequential, path) -> None:
         "dtype": np.array(model.dtype.name),
         **model.get_weights(),
     }
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, **arrays)
-        os.replace(temporary, path)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)  # umask applies
+        try:
+            if target.exists():
+                os.fchmod(handle, mode)  # exactly the old file's permissions
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, **arrays)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise type(exc)(exc.errno, f"could not save the model to {path}: {exc.strerror}") from exc
+
+
+def read_file(path) -> tuple[dict, NpzArchive]:
+    """``(configuration, archive)`` of a saved model, the weights not read yet.
+
+    Raises unless the small entries and the architecture are sound; the
+    caller closes the archive.
+    """
+    limits = {key: RESERVED_LIMITS[key] for key in RESERVED}
+    archive = NpzArchive(path, limits)
+    try:
+        missing = [key for key in RESERVED if key not in archive.members]
+        if missing:
+            raise ValueError(f"{path} is not a cnnlib model file: it has no {missing} entries")
+        version = archive.read("format_version")
+        if version.shape != () or not np.issubdtype(version.dtype, np.integer):
+            raise ValueError(
+                f"{path} has a format version of dtype {version.dtype} and shape "
+                f"{version.shape} ({version.tolist()!r}); this cnnlib reads files whose "
+                f"format_version is the integer {FORMAT_VERSION}"
+            )
+        if version.item() != FORMAT_VERSION:
+            raise ValueError(
+                f"{path} has format version {version.item()}; "
+                f"this cnnlib reads version {FORMAT_VERSION}"
+            )
+        try:
+            config = json.loads(str(archive.read("architecture")))
+            model_config, dtype = config["model"], str(archive.read("dtype"))
+            if not isinstance(model_config, dict):
+                raise TypeError(f"the model's configuration is a {type(model_config).__name__}")
+        except (json.JSONDecodeError, KeyError, TypeError, RecursionError) as exc:
+            raise ValueError(
+                f"{path} holds an unreadable architecture: {type(exc).__name__}: {exc}"
+            ) from exc
+        if dtype not in ("float32", "float64"):
+            raise ValueError(f"{path} has weights of dtype {dtype!r}; expected float32 or float64")
+        if model_config.get("dtype") != dtype:
+            raise ValueError(
+                f"{path} is inconsistent: dtype {dtype!r} but architecture dtype "
+                f"{model_config.get('dtype')!r}"
+            )
     except BaseException:
-        os.unlink(temporary)
+        archive.zip.close()
         raise
+    return config, archive
 
 
-def read_file(path) -> tuple[dict, dict[str, np.ndarray]]:
-    """``(configuration, weights)`` from a saved model, every array read and checked."""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        raise  # about the path, not the contents
-    except Exception as exc:  # zipfile, zlib and numpy each raise their own kinds
+def planned_weights(model_config: dict) -> dict[str, tuple[int, ...]]:
+    """The shape of every weight the architecture asks for, worked out without building it.
+
+    Names follow :meth:`Sequential.add`; each layer's arguments are checked by
+    its constructor and its input by ``compute_output_shape``.
+    """
+    entries = model_config["layers"]
+    if not isinstance(entries, list) or not 0 < len(entries) <= MAX_LAYERS:
+        count = len(entries) if isinstance(entries, list) else type(entries).__name__
+        raise ValueError(f"expected a list of 1 to {MAX_LAYERS} layers; received {count}")
+    shape, taken, planned = shape_tuple(model_config["input_shape"]), set(), {}
+    for entry in entries:
+        layer = new_layer(entry)
+        name = layer.name or unique_name(layer.default_name(), taken)
+        taken.add(name)
+        output_shape = layer.compute_output_shape(shape)
+        planned.update({f"{name}/{k}": s for k, s in layer.weight_shapes(shape).items()})
+        shape = output_shape
+    return planned
+
+
+def new_layer(entry: dict):
+    """An unbuilt layer from one entry ``{"class_name": ..., "config": {...}}``."""
+    if entry["class_name"] not in LAYER_CLASSES:
         raise ValueError(
-            f"{path} is not a readable cnnlib model file (truncated or corrupt?): "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
-    missing = [key for key in RESERVED if key not in arrays]
-    if missing:
-        raise ValueError(f"{path} is not a cnnlib model file: it has no {missing} entries")
-    version = arrays.pop("format_version")
-    if version.shape != () or version.item() != FORMAT_VERSION:
-        raise ValueError(
-            f"{path} has format version {version.tolist()}; "
-            f"this cnnlib reads version {FORMAT_VERSION}"
+            f"unknown layer class {entry['class_name']!r}; known: {sorted(LAYER_CLASSES)}"
         )
-    try:
-        config = json.loads(str(arrays.pop("architecture")))
-        model_config, dtype = config["model"], str(arrays.pop("dtype"))
-        if not isinstance(model_config, dict):
-            raise TypeError(f"the model's configuration is a {type(model_config).__name__}")
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path} holds an unreadable architecture: {exc}") from exc
-    if model_config.get("dtype") != dtype:
-        raise ValueError(
-            f"{path} is inconsistent: dtype {dtype!r} but architecture dtype "
-            f"{model_config.get('dtype')!r}"
-        )
-    return config, arrays
+    return LAYER_CLASSES[entry["class_name"]].from_config(entry["config"])
 
 
 def model_from_config(model_config: dict) -> Sequential:
     """A new model with fresh weights from the output of :meth:`Sequential.get_config`."""
-    layers = []
-    for entry in model_config["layers"]:
-        if entry["class_name"] not in LAYER_CLASSES:
-            raise ValueError(
-                f"unknown layer class {entry['class_name']!r}; known: {sorted(LAYER_CLASSES)}"
-            )
-        layers.append(LAYER_CLASSES[entry["class_name"]].from_config(entry["config"]))
     return Sequential(
-        layers,
+        [new_layer(entry) for entry in model_config["layers"]],
         input_shape=model_config["input_shape"],
         seed=model_config["seed"],
         dtype=model_config["dtype"],
@@ -111,24 +191,29 @@ def model_from_config(model_config: dict) -> Sequential:
     )
 
 
-def check_weights(model: Sequential, weights: dict[str, np.ndarray], path) -> None:
-    """Raise unless ``weights`` has exactly the model's keys, shapes and dtype."""
-    expected = model.get_weights()
-    missing, extra = sorted(expected.keys() - weights.keys()), sorted(weights.keys() - expected)
+def check_weights(expected: dict, archive: NpzArchive, dtype, path) -> None:
+    """Raise unless the archive's arrays are exactly ``expected`` (key to shape) in ``dtype``."""
+    stored = {key: member for key, member in archive.members.items() if key not in RESERVED}
+    missing, extra = sorted(expected.keys() - stored.keys()), sorted(stored.keys() - expected)
     if missing or extra:
         raise ValueError(
             f"the weights in {path} do not match the model: missing {missing}, unexpected {extra}"
         )
-    for key, array in expected.items():
-        if weights[key].shape != array.shape or weights[key].dtype != array.dtype:
+    for key, shape in expected.items():
+        if stored[key].shape != tuple(shape) or stored[key].dtype != dtype:
             raise ValueError(
-                f"weight {key} in {path} has shape {weights[key].shape} and dtype "
-                f"{weights[key].dtype}; the model expects {array.shape} and {array.dtype}"
+                f"weight {key} in {path} has shape {stored[key].shape} and dtype "
+                f"{stored[key].dtype}; the model expects {tuple(shape)} and {np.dtype(dtype)}"
             )
 
 
 def load_model(path) -> Sequential:
     """The model saved in ``path`` by :meth:`Sequential.save`, compiled if it was.
+
+    Safe for a file from a stranger: no code in it runs (no pickle), every
+    size it announces is checked against the others and against fixed limits
+    before anything is allocated, and any problem is a ``ValueError`` naming
+    the file.
 
     Raises
     ------
@@ -136,28 +221,42 @@ def load_model(path) -> Sequential:
         If the file is truncated, corrupt, of another format version, or its
         weights do not match its architecture.
     """
-    config, weights = read_file(path)
+    config, archive = read_file(path)
+    with archive:
+        planned = invalid_architecture_is_value_error(planned_weights, path, config["model"])
+        check_weights(planned, archive, config["model"]["dtype"], path)
+        model = invalid_architecture_is_value_error(model_from_config, path, config["model"])
+        invalid_architecture_is_value_error(compile_from_config, path, model, config.get("compile"))
+        model.set_weights({key: archive.read(key) for key in planned})
+    return model
+
+
+def invalid_architecture_is_value_error(function, path, *args):
+    """``function(*args)``, its errors about the configuration raised as ``ValueError``s."""
     try:
-        model = model_from_config(config["model"])
-        compiled = config.get("compile")
-        if compiled is not None:
-            optimizer = compiled["optimizer"]
-            model.compile(
-                optimizer=OPTIMIZERS[optimizer["class_name"].lower()](**optimizer["config"]),
-                loss=LOSS_CLASSES[compiled["loss"]["class_name"]](**compiled["loss"]["config"]),
-                metrics=compiled["metrics"],
-            )
-    except (KeyError, TypeError, ValueError) as exc:
+        return function(*args)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(
             f"{path} holds an invalid architecture: {type(exc).__name__}: {exc}"
         ) from exc
-    check_weights(model, weights, path)
-    model.set_weights(weights)
-    return model
+
+
+def compile_from_config(model: Sequential, compiled) -> None:
+    """Compile ``model`` with the settings :meth:`Sequential.compile_config` gave, if any."""
+    if compiled is None:
+        return
+    optimizer = compiled["optimizer"]
+    model.compile(
+        optimizer=OPTIMIZERS[optimizer["class_name"].lower()](**optimizer["config"]),
+        loss=LOSS_CLASSES[compiled["loss"]["class_name"]](**compiled["loss"]["config"]),
+        metrics=compiled["metrics"],
+    )
 
 
 def load_weights(model: Sequential, path) -> None:
     """Copy the weights saved in ``path`` into ``model``, which must have the same layers."""
-    _, weights = read_file(path)
-    check_weights(model, weights, path)
-    model.set_weights(weights)
+    _, archive = read_file(path)
+    with archive:
+        expected = {key: weight.shape for key, weight in model.get_weights().items()}
+        check_weights(expected, archive, model.dtype, path)
+        model.set_weights({key: archive.read(key) for key in expected})

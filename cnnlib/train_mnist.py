@@ -23,6 +23,7 @@ from cnnlib.datasets import load_mnist
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPooling2D
 from cnnlib.model import Sequential
 from cnnlib.optimizers import Adam
+from cnnlib.saving import check_save_path
 
 TEST_ONLY_TRAIN = 8000  # with --test-only: test images 0..7999 train, 8000..9999 test
 
@@ -74,6 +75,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1; received {value}")
+    try:  # before training, so that a trained model is never lost for a bad --output
+        check_save_path(args.output)
+    except (OSError, ValueError) as exc:
+        parser.error(f"--output: {exc}")
     return args
 
 

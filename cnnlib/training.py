@@ -8,9 +8,12 @@ optimiser step.
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 
-from cnnlib._checks import positive_int, real_number
+from cnnlib._checks import check_bool, positive_int, real_number
 
 
 class History:
@@ -38,24 +41,36 @@ def fit(model, x, y, epochs, batch_size, validation_data, validation_split, shuf
     epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1 or 2; received verbose={verbose!r}")
+    shuffle = check_bool(shuffle, "shuffle")
     x, y, validation_data = split_validation(x, y, validation_data, validation_split)
     if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            size = (
+                f"of {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else ""
+            )
+            raise ValueError(
+                "validation_data must be a pair (x_val, y_val); received a "
+                f"{type(validation_data).__name__} {size}".rstrip()
+            )
         x_val = model.check_x(validation_data[0], "validation x")
         validation_data = (x_val, model.check_y(validation_data[1], len(x_val)))
     rng = model.shuffle_rng if seed is None else np.random.default_rng(seed)
-    history = History()
+    history, diverged = History(), None
     for epoch in range(epochs):
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
         batches = [order[i : i + batch_size] for i in range(0, len(x), batch_size)]
         bar = progress_bar(verbose, len(batches), f"Epoch {epoch + 1}/{epochs}")
         total_loss, total_correct, seen = 0.0, 0, 0
-        for index in batches:
+        for number, index in enumerate(batches, 1):
             loss, correct = model.train_step(x[index], y[index])
             total_loss, total_correct = total_loss + loss * len(index), total_correct + correct
             seen += len(index)
             if bar is not None:
                 bar.set_postfix(rounded(model.logs(total_loss / seen, total_correct / seen)), False)
                 bar.update()
+            if not math.isfinite(loss):
+                diverged = f"epoch {epoch + 1}, batch {number}"
+                break
         logs = model.logs(total_loss / seen, total_correct / seen)
         if validation_data is not None:
             val = model.evaluate(*validation_data, batch_size=batch_size, return_dict=True)
@@ -67,6 +82,14 @@ def fit(model, x, y, epochs, batch_size, validation_data, validation_split, shuf
         elif verbose == 2:
             results = " - ".join(f"{key}: {value}" for key, value in rounded(logs).items())
             print(f"Epoch {epoch + 1}/{epochs} - {results}")
+        if diverged:
+            warnings.warn(
+                f"training stopped at {diverged}: the loss became {loss}, and every later step "
+                "would be nan. Try a smaller learning_rate, or inputs scaled to [0, 1]",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            break
     return history
 
 

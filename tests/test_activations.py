@@ -188,3 +188,14 @@ def test_backward_checks_dout_shape(name):
     _, cache = forward(np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"dout must have the forward output's shape \(2, 3\)"):
         backward(np.zeros((3, 2)), cache)
+
+
+def test_relu_derivative_is_zero_at_zero():
+    # max(0, x) has no derivative at 0; cnnlib (as Keras and PyTorch) uses 0 there.
+    from cnnlib.functional import relu_backward, relu_forward
+
+    _, cache = relu_forward(np.array([-1.0, 0.0, 2.0]))
+    np.testing.assert_array_equal(relu_backward(np.ones(3), cache), [0.0, 0.0, 1.0])
+    layer = cl.ReLU().build((3,))
+    layer.forward(np.array([[0.0, 0.0, 3.0]]), training=True)
+    np.testing.assert_array_equal(layer.backward(np.ones((1, 3))), [[0.0, 0.0, 1.0]])

@@ -53,9 +53,7 @@ def test_vectorised_equals_loops_on_table(case, route):
     x, w, b = random_case(np.random.default_rng(0), *sizes)
     out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding)
     expected = cl.loops.conv2d(x, w, b, stride=stride, padding=padding)
-    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
-    ho, wo = cl.conv_output_shape(x.shape[1:3], w.shape[:2], padding, stride)
-    assert out.shape == (x.shape[0], ho, wo, w.shape[3])
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)  # shapes too
 
 
 @st.composite
@@ -352,3 +350,22 @@ def test_a_layer_keeps_scratch_for_training_only():
     out = layer.forward(x, training=True)
     layer.backward(np.ones_like(out))
     assert set(layer.scratch.buffers) == SCRATCH_BUFFERS["window rows"]
+
+
+@pytest.mark.parametrize(
+    ("h", "kh", "top_row_of_output"),
+    [
+        # "same" with an even kernel pads an odd number of zeros: the odd one goes
+        # after (bottom), so the first output row sees no zero above the input.
+        (4, 2, [1 + 2, 2 + 3, 3 + 4]),
+        (5, 4, [0 + 1 + 2 + 3]),  # total 3 zeros: 1 before, 2 after
+    ],
+)
+def test_same_padding_puts_the_odd_zero_after(h, kh, top_row_of_output):
+    # A column of 1, 2, ..., h and a kernel of ones sums each window's rows.
+    x = np.arange(1, h + 1, dtype=float).reshape(1, h, 1, 1)
+    w = np.ones((kh, 1, 1, 1))
+    for convolve in (lambda *a, **k: conv2d_forward(*a, **k)[0], cl.loops.conv2d):
+        out = convolve(x, w, None, stride=1, padding="same")[0, :, 0, 0]
+        assert out.shape == (h,)
+        np.testing.assert_array_equal(out[: len(top_row_of_output)], top_row_of_output)

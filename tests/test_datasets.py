@@ -39,7 +39,7 @@ def write_mnist(folder: Path, part: str, n: int, compress=True, seed=0) -> tuple
 @pytest.mark.parametrize("compress", [True, False])
 def test_reads_idx_files_written_by_the_test(tmp_path, compress):
     images, labels = write_mnist(tmp_path, "test", 5, compress)
-    x, y = datasets.load_mnist(tmp_path, subset="test", download=False)
+    x, y = datasets.load_mnist(tmp_path, subset="test", download=False, verify=False)
     assert x.shape == (5, 28, 28, 1) and x.dtype == np.float32
     np.testing.assert_allclose(x[..., 0], images / 255.0, rtol=1e-6)
     np.testing.assert_array_equal(y, labels)
@@ -49,7 +49,9 @@ def test_reads_idx_files_written_by_the_test(tmp_path, compress):
 def test_both_parts_come_back_keras_style(tmp_path):
     write_mnist(tmp_path, "train", 7, seed=1)
     write_mnist(tmp_path, "test", 3, seed=2)
-    (x_train, y_train), (x_test, y_test) = datasets.load_mnist(tmp_path, download=False)
+    (x_train, y_train), (x_test, y_test) = datasets.load_mnist(
+        tmp_path, download=False, verify=False
+    )
     assert (x_train.shape, y_train.shape, x_test.shape, y_test.shape) == (
         (7, 28, 28, 1),
         (7,),
@@ -60,7 +62,7 @@ def test_both_parts_come_back_keras_style(tmp_path):
 
 def test_missing_file_names_the_file_and_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"t10k-images-idx3-ubyte.gz.*not found in"):
-        datasets.load_mnist(tmp_path, subset="test", download=False)
+        datasets.load_mnist(tmp_path, subset="test", download=False, verify=False)
 
 
 @pytest.mark.parametrize(
@@ -78,7 +80,7 @@ def test_damaged_files_give_clear_errors(tmp_path, damage, match):
     path = tmp_path / "t10k-images-idx3-ubyte"
     path.write_bytes(damage(path.read_bytes()))
     with pytest.raises(ValueError, match=match):
-        datasets.load_mnist(tmp_path, subset="test", download=False)
+        datasets.load_mnist(tmp_path, subset="test", download=False, verify=False)
 
 
 def test_corrupt_gzip_gives_a_clear_error(tmp_path):
@@ -86,7 +88,7 @@ def test_corrupt_gzip_gives_a_clear_error(tmp_path):
     path = tmp_path / "t10k-labels-idx1-ubyte.gz"
     path.write_bytes(path.read_bytes()[:20])
     with pytest.raises(ValueError, match=r"not a readable gzip file"):
-        datasets.load_mnist(tmp_path, subset="test", download=False)
+        datasets.load_mnist(tmp_path, subset="test", download=False, verify=False)
 
 
 def test_mismatched_images_and_labels(tmp_path):
@@ -95,7 +97,84 @@ def test_mismatched_images_and_labels(tmp_path):
         gzip.compress(idx_bytes(np.zeros(3, np.uint8)))
     )
     with pytest.raises(ValueError, match=r"do not match: images of shape \(4, 28, 28\)"):
+        datasets.load_mnist(tmp_path, subset="test", download=False, verify=False)
+
+
+def test_a_changed_cached_file_is_refused_on_every_load(tmp_path, monkeypatch):
+    # The first load accepts the cache (its hashes are "published"); relabelling
+    # every 7 as 1 afterwards keeps the file well-formed, but not the same.
+    write_mnist(tmp_path, "test", 20)
+    labels, path = np.arange(20) % 10, tmp_path / "t10k-labels-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(labels)))
+    use_hashes_of(monkeypatch, tmp_path)
+    datasets.load_mnist(tmp_path, subset="test", download=False)
+    path.write_bytes(gzip.compress(idx_bytes(np.where(labels == 7, 1, labels))))
+    with pytest.raises(ValueError, match=r"not the published MNIST file.*SHA-256.*verify=False"):
         datasets.load_mnist(tmp_path, subset="test", download=False)
+
+
+@pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason="the shared MNIST test set is absent")
+@pytest.mark.parametrize("compress", [True, False])
+def test_relabelled_real_mnist_in_the_cache_is_refused(tmp_path, compress):
+    images = gzip.decompress((SHARED_MNIST / "t10k-images-idx3-ubyte.gz").read_bytes())
+    labels = bytearray(gzip.decompress((SHARED_MNIST / "t10k-labels-idx1-ubyte.gz").read_bytes()))
+    labels[8:] = bytes(1 if label == 7 else label for label in labels[8:])  # every 7 is a 1
+    for name, raw in (("t10k-images-idx3-ubyte", images), ("t10k-labels-idx1-ubyte", labels)):
+        if compress:
+            (tmp_path / f"{name}.gz").write_bytes(gzip.compress(bytes(raw), compresslevel=1))
+        else:
+            (tmp_path / name).write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte.*not the published MNIST"):
+        datasets.load_mnist(tmp_path, subset="test", download=False)
+
+
+def test_unpacked_real_files_pass_the_check(tmp_path):
+    if not SHARED_MNIST.is_dir():
+        pytest.skip("the shared MNIST test set is absent")
+    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (tmp_path / name).write_bytes(gzip.decompress((SHARED_MNIST / f"{name}.gz").read_bytes()))
+    _, y = datasets.load_mnist(tmp_path, subset="test", download=False)
+    assert y.shape == (10_000,)
+
+
+def test_own_files_must_still_look_like_mnist(tmp_path):
+    write_mnist(tmp_path, "test", 4)
+    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(gzip.compress(idx_bytes(np.array([0, 3, 10, 2]))))
+    with pytest.raises(ValueError, match=r"labels from 0 to 10; expected digits 0 to 9"):
+        datasets.load_mnist(tmp_path, subset="test", download=False, verify=False)
+    labels.write_bytes(gzip.compress(idx_bytes(np.arange(4))))
+    images = tmp_path / "t10k-images-idx3-ubyte.gz"
+    images.write_bytes(gzip.compress(idx_bytes(np.zeros((4, 27, 27)))))
+    with pytest.raises(ValueError, match=r"images of shape \(4, 27, 27\).*expected \(N, 28, 28\)"):
+        datasets.load_mnist(tmp_path, subset="test", download=False, verify=False)
+
+
+def test_a_header_announcing_too_much_is_refused_before_reading(tmp_path):
+    # (2**31, 2**31, 4) overflowed np.prod to 0 before; it is 2**64 bytes.
+    path = tmp_path / "huge.idx"
+    path.write_bytes(
+        (0x0803).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in (2**31, 2**31, 4))
+    )
+    with pytest.raises(ValueError, match=r"announces shape \(2147483648, 2147483648, 4\).*at most"):
+        datasets.read_idx(path)
+
+
+def test_a_file_longer_than_its_header_is_not_decompressed_to_the_end(tmp_path):
+    # 40 MB of zeros after a 4-image header: read_idx stops one byte past the data.
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    with gzip.open(path, "wb", compresslevel=1) as stream:
+        stream.write(idx_bytes(np.zeros((4, 28, 28))))
+        for _ in range(40):
+            stream.write(bytes(2**20))
+    with pytest.raises(ValueError, match=r"longer than its header says"):
+        datasets.read_idx(path)
+
+
+@pytest.mark.parametrize("dtype", [int, np.uint8, "text", bool])
+def test_dtype_must_be_floating(dtype):
+    with pytest.raises(ValueError, match=r"dtype must be a floating dtype.*received dtype="):
+        datasets.load_mnist("nowhere", subset="test", download=False, dtype=dtype)
 
 
 def test_bad_subset():
@@ -119,12 +198,16 @@ def local_server(tmp_path):
 
 
 def use_hashes_of(monkeypatch, folder):
-    table = {}
+    """Make the files in ``folder`` the "published" ones: their hashes, compressed and not."""
+    table, content = {}, {}
     for key, (name, _) in datasets.MNIST_FILES.items():
         path = folder / f"{name}.gz"
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "0" * 64
         table[key] = (name, digest)
+        raw = gzip.decompress(path.read_bytes()) if path.exists() else b""
+        content[key] = hashlib.sha256(raw).hexdigest()
     monkeypatch.setattr(datasets, "MNIST_FILES", table)
+    monkeypatch.setattr(datasets, "MNIST_CONTENT_SHA256", content)
 
 
 def test_download_caches_a_good_file(tmp_path, local_server, monkeypatch):

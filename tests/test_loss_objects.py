@@ -103,3 +103,22 @@ def test_other_targets_must_have_the_output_shape():
 def test_one_target_per_example_fits_an_output_of_one_value():
     target = losses.BinaryCrossentropy().check_targets(np.array([0, 1, 1]), 3, (1,))
     np.testing.assert_array_equal(target, [[0.0], [1.0], [1.0]])
+
+
+def test_sparse_cross_entropy_clips_a_zero_probability():
+    # A softmax output can round to exactly 0: the loss is then -log(1e-7), not inf.
+    value, dpred = losses.SparseCategoricalCrossentropy()(np.array([[0.0, 1.0]]), np.array([0]))
+    assert value == pytest.approx(-np.log(1e-7))
+    np.testing.assert_allclose(dpred, [[-1e7, 0.0]])
+
+
+@pytest.mark.parametrize("target", [[[0.2, 0.3, 0.1]] * 2, [[1.0, 1.0, 0.0], [0.0, 0.5, 0.5]]])
+def test_fused_categorical_gradient_with_targets_that_do_not_sum_to_one(target):
+    # The fused gradient is softmax(z) * sum(y) - y; softmax(z) - y holds only when sum(y) = 1.
+    loss, target = losses.CategoricalCrossentropy(), np.array(target)
+    logits = RNG.standard_normal((2, 3))
+    _, dlogits = loss(logits, target, from_logits=True)
+    numeric = numerical_gradient(lambda: loss(logits, target, from_logits=True)[0], logits)
+    assert rel_error(dlogits, numeric) < 1e-7
+    probs, cache = softmax_forward(logits)
+    np.testing.assert_allclose(dlogits, softmax_backward(loss(probs, target)[1], cache), atol=1e-12)

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -283,6 +284,49 @@ def test_fit_returns_a_history_per_epoch_and_learns():
     assert all(isinstance(v, float) for v in history.history["loss"])
 
 
+def visiting_order(model, epochs, batch_size, **options):
+    """The example numbers each training step sees, batch by batch, in one fit."""
+    x, y = blobs(30)
+    x[:, 0, 0, 0] = np.arange(30)  # each example carries its number
+    batches, train_step = [], model.train_step
+
+    def recording_step(x_batch, y_batch):
+        batches.append(x_batch[:, 0, 0, 0].astype(int))
+        return train_step(x_batch, y_batch)
+
+    model.train_step = recording_step
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, **options)
+    return batches
+
+
+def test_fit_visits_every_example_once_per_epoch_in_a_new_order():
+    batches = visiting_order(tiny_model(), epochs=3, batch_size=8, seed=5)
+    assert [len(b) for b in batches] == [8, 8, 8, 6] * 3  # the last, partial batch is kept
+    epochs = [np.concatenate(batches[i : i + 4]) for i in (0, 4, 8)]
+    rng = np.random.default_rng(5)  # fit(seed=5): one generator, one permutation per epoch
+    for order in epochs:
+        np.testing.assert_array_equal(order, rng.permutation(30))
+        np.testing.assert_array_equal(np.sort(order), np.arange(30))
+    assert not np.array_equal(epochs[0], epochs[1])
+
+
+def test_fit_shuffles_with_the_model_generator_by_default_and_continues_it():
+    model = tiny_model(seed=0)
+    first = np.concatenate(visiting_order(model, epochs=2, batch_size=10))
+    second = np.concatenate(visiting_order(model, epochs=1, batch_size=10))
+    # Sequential(seed=0) spawns the shuffling generator first from SeedSequence(0).
+    rng = np.random.default_rng(np.random.SeedSequence(0).spawn(1)[0])
+    expected = [rng.permutation(30) for _ in range(3)]
+    np.testing.assert_array_equal(first, np.concatenate(expected[:2]))
+    np.testing.assert_array_equal(second, expected[2])
+
+
+def test_fit_without_shuffle_keeps_the_order():
+    batches = visiting_order(tiny_model(), epochs=2, batch_size=7, shuffle=False)
+    assert [len(b) for b in batches] == [7, 7, 7, 7, 2] * 2
+    np.testing.assert_array_equal(np.concatenate(batches), np.tile(np.arange(30), 2))
+
+
 def test_validation_split_keeps_the_last_examples_as_keras_does():
     x, y = blobs(100)
     model = tiny_model()
@@ -485,3 +529,196 @@ def test_training_needs_compile_first():
     model = cl.Sequential([cl.Flatten(), cl.Dense(2)], input_shape=(2, 2, 1))
     with pytest.raises(RuntimeError, match=r"compile the model first"):
         model.fit(np.zeros((2, 2, 2, 1)), np.array([0, 1]))
+
+
+# ----- predicting while training (issue 21, point 3) -----------------------------------------
+
+
+def model_with_state(seed=0):
+    model = cl.Sequential(
+        [
+            cl.Conv2D(4, 2, activation="relu"),
+            cl.BatchNormalization(),
+            cl.Flatten(),
+            cl.Dropout(0.2),
+            cl.Dense(3, activation="softmax"),
+        ],
+        input_shape=(4, 4, 1),
+        seed=seed,
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def gradients_of_one_step(model, x, y, between=None):
+    """A training step's forward and backward, with ``between()`` run in between."""
+    fused, from_logits = model.uses_logits()
+    out = model.forward(x, training=True, skip_final_activation=fused)
+    if between is not None:
+        between()
+    _, dout = model.loss(out, y, from_logits=from_logits)
+    model.backward(dout, skip_final_activation=fused, input_grad=False)
+    return model.gradients()
+
+
+@pytest.mark.parametrize("other_size", [8, 5])  # the same batch size, and another
+def test_predict_between_forward_and_backward_changes_no_gradient(other_size):
+    x, y = blobs(8)
+    other = blobs(other_size, seed=1)[0]
+    undisturbed = gradients_of_one_step(model_with_state(), x, y)
+    model = model_with_state()
+    disturbed = gradients_of_one_step(
+        model, x, y, between=lambda: (model.predict(other), model.evaluate(other, y[:other_size]))
+    )
+    for key, grad in undisturbed.items():
+        np.testing.assert_array_equal(disturbed[key], grad, err_msg=key)
+
+
+def test_predict_during_fit_leaves_the_training_unchanged():
+    # A progress callback or a second thread calling predict at the worst moment:
+    # after a layer's forward pass, before its backward pass.
+    x, y = blobs(64)
+    expected = model_with_state().fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    model = model_with_state()
+    layer, calls = model.layers[1], []
+    original = layer.forward
+
+    def forward_then_predict(x_batch, training=False, **options):
+        out = original(x_batch, training, **options)
+        if training:
+            calls.append(model.predict(x[:5]).shape)
+        return out
+
+    layer.forward = forward_then_predict
+    history = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    assert len(calls) == 8
+    assert history == expected
+
+
+def test_infer_keeps_no_cache_and_equals_forward():
+    model = model_with_state()
+    x = blobs(6)[0]
+    before = [layer.cache for layer in model.layers]
+    out = model.infer(x)
+    assert [layer.cache for layer in model.layers] == before  # all still None
+    np.testing.assert_array_equal(out, model.forward(x))
+
+
+# ----- silent wrong numbers (point 4) ---------------------------------------------------------
+
+
+def test_nan_outputs_are_never_counted_as_correct():
+    model = tiny_model()
+    model.layers[-1].params["bias"][:] = np.nan  # every output NaN, with finite inputs
+    loss, accuracy = model.evaluate(blobs(10)[0], np.zeros(10, dtype=int))
+    assert np.isnan(loss) and accuracy == 0.0
+    scores = np.array([[np.nan, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    for loss_object, target in (
+        (cl.losses.SparseCategoricalCrossentropy(), np.array([0, 1])),
+        (cl.losses.CategoricalCrossentropy(), np.eye(3)[[0, 1]]),
+    ):
+        np.testing.assert_array_equal(loss_object.correct(scores, target), [False, True])
+    binary = cl.losses.BinaryCrossentropy().correct(np.array([[np.nan], [0.2]]), np.zeros((2, 1)))
+    np.testing.assert_array_equal(binary, [[False], [True]])
+
+
+def test_inputs_must_be_finite():
+    model = tiny_model()
+    x, y = blobs(10)
+    x[3, 0, 0, 0] = np.nan
+    for call in (lambda: model.evaluate(x, y), lambda: model.predict(x)):
+        with pytest.raises(ValueError, match=r"x must hold finite numbers; received 1 NaN"):
+            call()
+
+
+def test_training_that_turns_nan_stops_with_a_warning():
+    x, y = blobs(64)
+    model = tiny_model()
+    model.compile(cl.SGD(learning_rate=1e30), "sparse_categorical_crossentropy", ["accuracy"])
+    with (
+        np.errstate(all="ignore"),
+        pytest.warns(RuntimeWarning, match=r"training stopped at epoch"),
+    ):
+        history = model.fit(x * 1e10, y, epochs=5, batch_size=8, verbose=0)
+    assert len(history.epoch) < 5
+    assert not np.isfinite(history.history["loss"][-1])
+
+
+def test_categorical_cross_entropy_needs_probabilities_unless_from_logits():
+    x, y = blobs(16)
+    model = cl.Sequential([cl.Flatten(), cl.Dense(3)], input_shape=(4, 4, 1))  # no softmax
+    model.compile("adam", "categorical_crossentropy", ["accuracy"])
+    with pytest.raises(ValueError, match=r"needs probabilities in \[0, 1\].*from_logits=True"):
+        model.fit(x, np.eye(3)[y], verbose=0)
+    model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+    with pytest.raises(ValueError, match=r"needs probabilities in \[0, 1\]"):
+        model.evaluate(x, y)
+    model.compile("adam", cl.losses.CategoricalCrossentropy(from_logits=True), ["accuracy"])
+    model.fit(x, np.eye(3)[y], verbose=0)  # raw scores are fine when said so
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        (lambda y: -np.eye(3)[y], r"y must hold one-hot \(or soft\) targets in \[0, 1\]"),
+        (lambda y: np.where(np.eye(3)[y] == 1, np.nan, 0), r"y must hold finite numbers"),
+    ],
+)
+def test_categorical_targets_must_be_probabilities(targets, message):
+    x, y = blobs(8)
+    model = tiny_model()
+    model.compile("adam", "categorical_crossentropy", ["accuracy"])
+    with pytest.raises(ValueError, match=message):
+        model.fit(x, targets(y), verbose=0)
+
+
+def test_unscaled_uint8_images_get_a_hint():
+    model = tiny_model()
+    pixels = np.full((2, 4, 4, 1), 200, dtype=np.uint8)
+    with pytest.warns(UserWarning, match=r"uint8 values up to 200.*x / 255"):
+        model.predict(pixels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(np.ones((2, 4, 4, 1), dtype=np.uint8))  # 0/1 masks: no warning
+        model.predict(pixels / 255)
+
+
+# ----- clear messages (point 6) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda m, x, y: m.compile("adam", "sparse_categorical_crossentropy", "accuracy"),
+            ValueError,
+            r"metrics must be a list of names, for example metrics=\['accuracy'\]; "
+            r"received the string metrics='accuracy'",
+        ),
+        (
+            lambda m, x, y: m.fit(x, np.eye(3)[y], verbose=0),
+            TypeError,
+            r"one-hot labels\? pass labels.argmax\(axis=1\), or use categorical_crossentropy",
+        ),
+        (lambda m, x, y: m.fit(x, y, shuffle="no", verbose=0), TypeError, r"shuffle must be True"),
+        (
+            lambda m, x, y: m.fit(x, y, validation_data=(x, y, y), verbose=0),
+            ValueError,
+            r"validation_data must be a pair \(x_val, y_val\); received a tuple of 3",
+        ),
+        (lambda m, x, y: cl.SGD(learning_rate=np.inf), ValueError, r"learning_rate must be .*inf"),
+        (lambda m, x, y: cl.Adam(epsilon=np.inf), ValueError, r"epsilon must be .*finite.*inf"),
+    ],
+)
+def test_unclear_messages_are_clear_now(call, error, message):
+    x, y = blobs(10)
+    with pytest.raises(error, match=message):
+        call(tiny_model(), x, y)
+
+
+def test_set_weights_keeps_the_model_dtype():
+    model = tiny_model()  # float32
+    weights = {key: w.astype(np.float64) for key, w in model.get_weights().items()}
+    model.set_weights(weights)
+    assert {w.dtype for w in model.get_weights().values()} == {np.dtype(np.float32)}
+    assert {p.dtype for p in model.trainable_params().values()} == {np.dtype(np.float32)}

@@ -88,8 +88,6 @@ def test_vectorised_equals_loops_on_table(case, mode):
     x = rng.standard_normal(shape)
     out, cache = pool2d_forward(x, pool, stride, mode, partial)
     np.testing.assert_allclose(out, cl.loops.pool2d(x, pool, stride, mode, partial), rtol=1e-12)
-    ho, wo = cl.conv_output_shape(shape[1:3], pool, "valid", stride or pool, ceil_mode=partial)
-    assert out.shape == (shape[0], ho, wo, shape[3])
     dout = rng.standard_normal(out.shape)
     expected = cl.loops.pool2d_backward(dout, x, pool, stride, mode, partial)
     np.testing.assert_allclose(pool2d_backward(dout, cache), expected, rtol=1e-12, atol=1e-15)
@@ -297,3 +295,18 @@ def test_backward_checks_dout_shape(forward, backward, args):
     _, cache = forward(X, *args)
     with pytest.raises(ValueError, match=r"dout must have the forward output's shape"):
         backward(np.zeros((1, 1)), cache)
+
+
+@pytest.mark.parametrize("mode", ["max", "min"])
+def test_partial_windows_never_see_a_padding_value(mode):
+    # Every value is negative (for min: positive), so a zero used to fill the
+    # partial windows at the border would win them.
+    sign = -1 if mode == "max" else 1
+    x = sign * np.arange(1, 26, dtype=float).reshape(1, 5, 5, 1)
+    out, _ = pool2d_forward(x, 2, None, mode, keep_partial=True)
+    assert out.shape == (1, 3, 3, 1)
+    # The last row and column of windows cover only the fifth row and column of
+    # x; the winner of each is its first value (nearest zero for max, smallest for min).
+    np.testing.assert_array_equal(out[0, 2, :, 0], sign * np.array([21.0, 23.0, 25.0]))
+    np.testing.assert_array_equal(out[0, :, 2, 0], sign * np.array([5.0, 15.0, 25.0]))
+    np.testing.assert_array_equal(cl.loops.pool2d(x, 2, None, mode, True), out)

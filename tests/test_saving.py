@@ -1,6 +1,9 @@
 """Saving and loading: one .npz file, bit-for-bit predictions, clear errors for bad files."""
 
+import errno
 import json
+import os
+import stat
 import zipfile
 
 import numpy as np
@@ -246,3 +249,120 @@ def test_any_damaged_byte_gives_a_value_error_or_the_same_model(tmp_path):
         except ValueError:
             continue
         np.testing.assert_array_equal(loaded.predict(x), model.predict(x))  # a byte nobody reads
+
+
+def small_model():
+    return cl.Sequential([cl.Flatten(), cl.Dense(2)], input_shape=(2, 2, 1))
+
+
+def test_save_does_not_replace_a_read_only_file(tmp_path):
+    path = tmp_path / "model.npz"
+    path.write_bytes(b"keep me")
+    path.chmod(0o444)
+    with pytest.raises(PermissionError, match=r"cannot save to .*model.npz: the file is read-only"):
+        small_model().save(path)
+    assert path.read_bytes() == b"keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]  # no temporary file left
+
+
+def test_save_writes_through_a_symbolic_link(tmp_path):
+    target, link = tmp_path / "real.npz", tmp_path / "link.npz"
+    target.write_bytes(b"old")
+    link.symlink_to(target)
+    model = small_model()
+    model.save(link)
+    assert link.is_symlink() and link.resolve() == target
+    loaded = cl.load_model(target)
+    for key, weight in model.get_weights().items():
+        np.testing.assert_array_equal(loaded.get_weights()[key], weight)
+
+
+def test_save_refuses_what_is_not_a_regular_file(tmp_path):
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)  # like a device node: never opened, never replaced
+    with pytest.raises(ValueError, match=r"pipe.npz: it exists and is not a regular file"):
+        small_model().save(fifo)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    with pytest.raises(ValueError, match=r"not a regular file"):
+        small_model().save(tmp_path)
+
+
+def test_save_keeps_permissions_or_gives_the_usual_ones(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.npz"
+        small_model().save(new)
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644  # 0o666 less the umask, not 0o600
+        existing = tmp_path / "existing.npz"
+        existing.write_bytes(b"")
+        existing.chmod(0o640)
+        small_model().save(existing)
+        assert stat.S_IMODE(existing.stat().st_mode) == 0o640
+    finally:
+        os.umask(umask)
+
+
+def test_save_errors_name_the_path_asked_for(tmp_path, monkeypatch):
+    missing = tmp_path / "missing_dir" / "m.npz"
+    with pytest.raises(FileNotFoundError, match=r"cannot save to .*missing_dir/m.npz: the folder"):
+        small_model().save(missing)
+
+    def disk_full(file, **arrays):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", disk_full)
+    with pytest.raises(OSError, match=r"could not save the model to .*m.npz: No space") as info:
+        small_model().save(tmp_path / "m.npz")
+    assert ".tmp" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # the temporary file is gone
+
+
+def test_saving_an_empty_model_says_so(tmp_path):
+    with pytest.raises(ValueError, match=r"the model has no layers yet; add some before saving"):
+        cl.Sequential().save(tmp_path / "empty.npz")
+    with pytest.raises(ValueError, match=r"no layers yet"):
+        cl.Sequential(input_shape=(3,)).save(tmp_path / "empty.npz")
+
+
+def test_a_text_file_is_not_met_with_advice_about_pickles(tmp_path):
+    path = tmp_path / "notes.npz"
+    path.write_text("format_version = 1\n")
+    with pytest.raises(ValueError, match=r"a model file is a .npz \(zip\) archive") as info:
+        cl.load_model(path)
+    assert "allow_pickle" not in str(info.value)
+
+
+def test_a_format_version_stored_as_text_is_named_as_such(saved):
+    path = saved[3]
+    rewrite(path, lambda arrays: arrays.update({"format_version": np.array("1")}))
+    with pytest.raises(ValueError, match=r"format version of dtype <U1 .*\('1'\).*the integer 1"):
+        cl.load_model(path)
+
+
+def test_every_layer_announces_the_weights_it_builds():
+    # Loading checks a file against weight_shapes before building: they must agree.
+    model = trained_model()[0]
+    for layer in model.layers:
+        shapes = {key: weight.shape for key, weight in layer.weights().items()}
+        assert layer.weight_shapes(layer.input_shape) == shapes, layer
+
+
+def test_the_output_folder_of_train_mnist_is_checked_before_training(tmp_path, monkeypatch, capsys):
+    from cnnlib import train_mnist
+
+    def no_data(*args, **kwargs):
+        raise AssertionError("load_mnist must not run when --output cannot be written")
+
+    monkeypatch.setattr(train_mnist, "load_mnist", no_data)
+    with pytest.raises(SystemExit):
+        train_mnist.main(["--output", str(tmp_path / "missing_dir" / "m.npz"), "--test-only"])
+    assert "--output: cannot save to" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", [None, 7])
+def test_a_loaded_model_keeps_its_seed_even_none(tmp_path, seed):
+    model = cl.Sequential([cl.Flatten(), cl.Dense(2)], input_shape=(2, 2, 1), seed=seed)
+    model.save(tmp_path / "m.npz")
+    loaded = cl.load_model(tmp_path / "m.npz")
+    assert loaded.seed is None if seed is None else loaded.seed == seed
+    assert loaded.get_config() == model.get_config()

@@ -5,6 +5,7 @@ import math
 import pytest
 
 import cnnlib as cl
+from cnnlib.loops import window_starts
 from cnnlib.shapes import same_padding
 
 
@@ -60,6 +61,44 @@ def test_ceil_mode_allows_a_window_larger_than_the_input(n, f, s, expected):
     assert cl.conv_output_size(n, f, stride=s, ceil_mode=True) == expected
 
 
+@pytest.mark.parametrize(
+    ("n", "f", "s", "expected"),
+    [(4, 2, 1, (0, 1)), (5, 4, 1, (1, 2)), (7, 3, 2, (1, 1)), (6, 3, 2, (0, 1)), (5, 2, 2, (0, 1))],
+)
+def test_same_padding_by_hand(n, f, s, expected):
+    # total = (ceil(n / s) - 1) * s + f - n zeros, the odd one after (Keras)
+    assert same_padding(n, f, s) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "f", "padding", "s", "expected"),
+    [
+        (1, 2, 1, 1, 2),  # padded to 3: windows at 0 and 1, both start inside
+        (4, 4, 2, 2, 3),  # padded to 8: windows at 0, 2 and 4, which reaches the end
+        (3, 2, (1, 0), 2, 2),  # padded to 4: windows at 0 and 2
+    ],
+)
+def test_ceil_mode_counts_the_leading_padding(n, f, padding, s, expected):
+    assert cl.conv_output_size(n, f, padding=padding, stride=s, ceil_mode=True) == expected
+
+
+@pytest.mark.parametrize("n", range(1, 10))
+@pytest.mark.parametrize("f", range(1, 6))
+@pytest.mark.parametrize("s", [1, 2, 3])
+def test_output_size_equals_the_windows_counted_one_by_one(n, f, s):
+    # Paddings up to half the window, where PyTorch's ceil_mode is defined.
+    for before in range(f // 2 + 1):
+        for after in range(f // 2 + 1):
+            for ceil_mode in (False, True):
+                counted = window_starts(n, f, s, before, after, keep_partial=ceil_mode)
+                if not counted:
+                    continue  # the window does not fit: conv_output_size raises
+                size = cl.conv_output_size(
+                    n, f, padding=(before, after), stride=s, ceil_mode=ceil_mode
+                )
+                assert size == len(counted), (n, f, s, before, after, ceil_mode)
+
+
 def test_output_shape_per_axis():
     assert cl.conv_output_shape((7, 9), (3, 5), padding=(1, 0), stride=(2, 1)) == (4, 5)
 
@@ -80,3 +119,16 @@ def test_output_shape_per_axis():
 def test_conv_output_size_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         cl.conv_output_size(**kwargs)
+
+
+def test_the_loop_reference_shares_no_arithmetic_with_the_code_it_checks():
+    # "vectorised equals loops" can only see a padding or size bug if the loops
+    # work out padding and sizes themselves.
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(cl.loops))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert {m for m in imported if m.startswith("cnnlib")} == {"cnnlib._checks"}

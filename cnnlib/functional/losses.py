@@ -126,9 +126,12 @@ def check_labels(labels, n, k):
     """Return ``labels`` as an integer array of shape ``(n,)`` with values in ``[0, k)``."""
     labels = np.asarray(labels)
     if labels.dtype == bool or not np.issubdtype(labels.dtype, np.integer):
+        hint = "for example labels.astype(int)"
+        if labels.shape == (n, k):
+            hint = "one-hot labels? pass labels.argmax(axis=1), or use categorical_crossentropy"
         raise TypeError(
-            "labels must be integer class indices (for example labels.astype(int)); "
-            f"received an array of dtype {labels.dtype}"
+            f"labels must be integer class indices ({hint}); "
+            f"received an array of dtype {labels.dtype} and shape {labels.shape}"
         )
     if labels.shape != (n,):
         hint = " (one-hot labels? pass labels.argmax(axis=1))" if labels.shape == (n, k) else ""

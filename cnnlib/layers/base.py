@@ -6,7 +6,10 @@ A layer's life has four steps:
 2. ``build(input_shape, rng)`` creates the weights for examples of that shape
    (one example, without the batch axis), drawing them from ``rng``.
 3. ``forward(x, training)`` computes the output of a batch and keeps, in
-   ``self.cache``, what the backward pass will need.
+   ``self.cache``, what the backward pass will need. ``infer(x)`` computes
+   the output in inference mode and keeps nothing, so a prediction (in
+   another thread, say) never disturbs a training step between its forward
+   and backward passes.
 4. ``backward(dout)`` turns the gradient of the loss with respect to the
    output into the gradients of the parameters (stored in ``grads``) and
    returns the gradient with respect to the input.
@@ -146,9 +149,28 @@ class Layer:
         """Shape of one output example for one input example; the identity by default."""
         return tuple(input_shape)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """Output of a batch ``x`` of shape ``(N, *input_shape)``."""
+    def weight_shapes(self, input_shape) -> dict[str, tuple[int, ...]]:
+        """The shape of each weight ``build(input_shape)`` creates, without creating any.
+
+        (Loading a file checks these against the file before building anything.)
+        None by default.
+        """
+        return {}
+
+    def forward(self, x: np.ndarray, training: bool = False, **options) -> np.ndarray:
+        """Output of a batch ``x`` of shape ``(N, *input_shape)``; keeps the cache for backward."""
+        out, self.cache = self.forward_pass(x, training, **options)
+        return out
+
+    def forward_pass(self, x: np.ndarray, training: bool = False, **options):
+        """``(output, cache)`` of a batch, changing nothing the backward pass reads."""
         raise NotImplementedError
+
+    def infer(self, x: np.ndarray, **options) -> np.ndarray:
+        """Output of a batch in inference mode, leaving ``self.cache`` as it is."""
+        if type(self).forward_pass is Layer.forward_pass:  # a layer with only forward()
+            return self.forward(x, False, **options)
+        return self.forward_pass(x, False, **options)[0]
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Fill ``grads`` from ``dout`` (shape of the output) and return ``dx``."""

@@ -80,12 +80,12 @@ class Conv2D(KernelLayer):
                 )
         return (*conv_output_shape((h, w), self.kernel_size, pads, self.strides), self.filters)
 
-    def kernel_shape(self):
-        return (*self.kernel_size, self.input_shape[2], self.filters)
+    def kernel_shape(self, input_shape):
+        return (*self.kernel_size, input_shape[2], self.filters)
 
-    def forward(self, x, training=False, skip_activation=False):
+    def forward_pass(self, x, training=False, skip_activation=False):
         """``(N, H, W, C_in)`` to ``(N, H_out, W_out, filters)``."""
-        z, self.cache = conv2d_forward(
+        z, conv_cache = conv2d_forward(
             self.check_input(x),
             self.params["kernel"],
             self.params.get("bias"),
@@ -93,13 +93,15 @@ class Conv2D(KernelLayer):
             padding=self.padding,
             scratch=self.scratch if training else None,  # inference keeps no memory
         )
-        return self.activation.forward(z, skip_activation=skip_activation)
+        out, activation_cache = self.activation.forward_pass(z, skip_activation=skip_activation)
+        return out, (conv_cache, activation_cache)
 
     can_skip_input_grad = True
 
     def backward(self, dout, skip_activation=False, input_grad=True):
-        dz = self.activation.backward(dout, skip_activation=skip_activation)
-        dx, self.grads["kernel"], db = conv2d_backward(dz, self.cache, input_grad=input_grad)
+        conv_cache, activation_cache = self.cache
+        dz = self.activation.backward_from(dout, activation_cache, skip_activation)
+        dx, self.grads["kernel"], db = conv2d_backward(dz, conv_cache, input_grad=input_grad)
         if self.use_bias:
             self.grads["bias"] = db
         return dx

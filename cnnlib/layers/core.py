@@ -58,18 +58,21 @@ class Activation(Layer):
     def final_activation(self) -> str:
         return self.activation
 
-    def forward(self, x, training=False, skip_activation=False):
+    def forward_pass(self, x, training=False, skip_activation=False):
         """``f(x)``, of the shape of ``x``; ``x`` itself with ``skip_activation``."""
         if skip_activation:
-            return x
-        out, self.cache = self.forward_fn(x, **self.options)
-        return out
+            return x, None
+        return self.forward_fn(x, **self.options)
 
     def backward(self, dout, skip_activation=False):
         """``dout * f'(x)`` (softmax: its Jacobian times ``dout``)."""
+        return self.backward_from(dout, self.cache, skip_activation)
+
+    def backward_from(self, dout, cache, skip_activation=False):
+        """The backward pass for the ``cache`` of a :meth:`forward_pass`."""
         if skip_activation:
             return dout
-        return self.backward_fn(dout, self.cache)
+        return self.backward_fn(dout, cache)
 
     def get_config(self):
         return {**super().get_config(), "activation": self.activation, **self.options}
@@ -126,13 +129,17 @@ class KernelLayer(Layer):
     def final_activation(self) -> str:
         return self.activation.activation
 
-    def kernel_shape(self) -> tuple[int, ...]:
-        """Shape of the kernel for ``self.input_shape``."""
+    def kernel_shape(self, input_shape) -> tuple[int, ...]:
+        """Shape of the kernel for examples of ``input_shape``."""
         raise NotImplementedError
+
+    def weight_shapes(self, input_shape):
+        shape = self.kernel_shape(input_shape)
+        return {"kernel": shape, **({"bias": (shape[-1],)} if self.use_bias else {})}
 
     def init_weights(self, rng):
         rng = as_generator(rng, self.describe())
-        shape = self.kernel_shape()
+        shape = self.kernel_shape(self.input_shape)
         self.params["kernel"] = self.kernel_initializer(shape, rng, self.dtype)
         if self.use_bias:
             self.params["bias"] = self.bias_initializer((shape[-1],), rng, self.dtype)
@@ -153,9 +160,8 @@ class Flatten(Layer):
     def compute_output_shape(self, input_shape):
         return (math.prod(input_shape),)
 
-    def forward(self, x, training=False):
-        out, self.cache = flatten_forward(self.check_input(x))
-        return out
+    def forward_pass(self, x, training=False):
+        return flatten_forward(self.check_input(x))
 
     def backward(self, dout):
         return flatten_backward(dout, self.cache)
@@ -202,19 +208,21 @@ class Dense(KernelLayer):
             )
         return (self.units,)
 
-    def kernel_shape(self):
-        return (self.input_shape[0], self.units)
+    def kernel_shape(self, input_shape):
+        return (input_shape[0], self.units)
 
-    def forward(self, x, training=False, skip_activation=False):
+    def forward_pass(self, x, training=False, skip_activation=False):
         """``(N, D)`` to ``(N, units)``; ``skip_activation`` returns ``x @ kernel + bias``."""
-        z, self.cache = dense_forward(
+        z, dense_cache = dense_forward(
             self.check_input(x), self.params["kernel"], self.params.get("bias")
         )
-        return self.activation.forward(z, skip_activation=skip_activation)
+        out, activation_cache = self.activation.forward_pass(z, skip_activation=skip_activation)
+        return out, (dense_cache, activation_cache)
 
     def backward(self, dout, skip_activation=False):
-        dz = self.activation.backward(dout, skip_activation=skip_activation)
-        dx, self.grads["kernel"], db = dense_backward(dz, self.cache)
+        dense_cache, activation_cache = self.cache
+        dz = self.activation.backward_from(dout, activation_cache, skip_activation)
+        dx, self.grads["kernel"], db = dense_backward(dz, dense_cache)
         if self.use_bias:
             self.grads["bias"] = db
         return dx
@@ -257,9 +265,8 @@ class Dropout(Layer):
         elif rng is not None:
             self.rng = as_generator(rng, self.describe())
 
-    def forward(self, x, training=False):
-        out, self.cache = dropout_forward(self.check_input(x), self.rate, training, rng=self.rng)
-        return out
+    def forward_pass(self, x, training=False):
+        return dropout_forward(self.check_input(x), self.rate, training, rng=self.rng)
 
     def backward(self, dout):
         return dropout_backward(dout, self.cache)

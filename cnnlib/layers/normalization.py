@@ -39,6 +39,10 @@ class BatchNormalization(Layer):
         if not self.epsilon > 0:
             raise ValueError(f"epsilon must be positive; received epsilon={epsilon!r}")
 
+    def weight_shapes(self, input_shape):
+        channels = (input_shape[-1],)
+        return dict.fromkeys(("gamma", "beta", "moving_mean", "moving_variance"), channels)
+
     def init_weights(self, rng):
         channels = (self.input_shape[-1],)
         self.params["gamma"] = initializers.ones(channels, dtype=self.dtype)
@@ -46,8 +50,8 @@ class BatchNormalization(Layer):
         self.state["moving_mean"] = initializers.zeros(channels, dtype=self.dtype)
         self.state["moving_variance"] = initializers.ones(channels, dtype=self.dtype)
 
-    def forward(self, x, training=False):
-        out, self.cache, mean, var = batchnorm_forward(
+    def forward_pass(self, x, training=False):
+        out, cache, mean, var = batchnorm_forward(
             self.check_input(x),
             self.params["gamma"],
             self.params["beta"],
@@ -57,8 +61,9 @@ class BatchNormalization(Layer):
             momentum=self.momentum,
             eps=self.epsilon,
         )
-        self.state["moving_mean"], self.state["moving_variance"] = mean, var
-        return out
+        if training:  # inference reads the moving statistics and leaves them alone
+            self.state["moving_mean"], self.state["moving_variance"] = mean, var
+        return out, cache
 
     def backward(self, dout):
         dx, self.grads["gamma"], self.grads["beta"] = batchnorm_backward(dout, self.cache)

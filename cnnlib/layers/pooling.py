@@ -61,16 +61,15 @@ class Pooling2D(Layer):
         hw = conv_output_shape((h, w), self.pool_size, "valid", self.strides, keep_partial)
         return (*hw, c)
 
-    def forward(self, x, training=False):
+    def forward_pass(self, x, training=False):
         """``(N, H, W, C)`` to ``(N, H_out, W_out, C)``."""
-        out, self.cache = pool2d_forward(
+        return pool2d_forward(
             self.check_input(x),
             self.pool_size,
             self.strides,
             mode=self.mode,
             keep_partial=self.padding == "same",
         )
-        return out
 
     def backward(self, dout):
         return pool2d_backward(dout, self.cache)
@@ -108,9 +107,8 @@ class GlobalMaxPooling2D(Layer):
     def compute_output_shape(self, input_shape):
         return self.maps_shape(input_shape)[2:]  # (C,)
 
-    def forward(self, x, training=False):
-        out, self.cache = global_max_pool_forward(self.check_input(x))
-        return out
+    def forward_pass(self, x, training=False):
+        return global_max_pool_forward(self.check_input(x))
 
     def backward(self, dout):
         return global_max_pool_backward(dout, self.cache)
@@ -122,9 +120,8 @@ class GlobalAveragePooling2D(Layer):
     def compute_output_shape(self, input_shape):
         return self.maps_shape(input_shape)[2:]  # (C,)
 
-    def forward(self, x, training=False):
-        out, self.cache = global_avg_pool_forward(self.check_input(x))
-        return out
+    def forward_pass(self, x, training=False):
+        return global_avg_pool_forward(self.check_input(x))
 
     def backward(self, dout):
         return global_avg_pool_backward(dout, self.cache)
