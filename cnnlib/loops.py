@@ -14,13 +14,15 @@ from cnnlib.functional.conv import check_conv_args, pad_hw
 from cnnlib.functional.pooling import check_pool_args
 
 
-def conv2d(x, w, b=None, stride=1, padding="valid"):
+def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1):
     """Convolution (cross-correlation) with explicit loops.
 
     Same arguments, shapes and result as :func:`cnnlib.functional.conv2d_forward`
-    (without the cache).
+    (without the cache). With dilation ``d`` the window spans ``d (KH - 1) + 1``
+    rows and keeps every ``d``-th of them (likewise for the columns).
     """
-    x, w, b, (sh, sw), pads, (ho, wo) = check_conv_args(x, w, b, stride, padding)
+    x, w, b, (sh, sw), pads, (ho, wo) = check_conv_args(x, w, b, stride, padding, dilation)
+    dh, dw = (dilation, dilation) if np.ndim(dilation) == 0 else dilation
     kh, kw, _, c_out = w.shape
     xp = pad_hw(x, pads)
     out = np.zeros((x.shape[0], ho, wo, c_out), dtype=x.dtype)
@@ -28,7 +30,8 @@ def conv2d(x, w, b=None, stride=1, padding="valid"):
         for i in range(ho):  # every output row
             for j in range(wo):  # every output column
                 top, left = i * sh, j * sw
-                window = xp[n, top : top + kh, left : left + kw, :]  # (KH, KW, C_in)
+                bottom, right = top + dh * (kh - 1) + 1, left + dw * (kw - 1) + 1
+                window = xp[n, top:bottom:dh, left:right:dw, :]  # (KH, KW, C_in)
                 for k in range(c_out):  # every filter
                     out[n, i, j, k] = np.sum(window * w[:, :, :, k]) + b[k]
     return out

@@ -20,7 +20,7 @@ from cnnlib.functional.pooling import (
 )
 
 
-def conv2d(x, kernel, bias=None, *, stride=1, padding="valid"):
+def conv2d(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1):
     """Convolve an image with a kernel (cross-correlation, as in every framework).
 
     Accepts the shapes of the book's examples and returns matching ones:
@@ -34,9 +34,9 @@ def conv2d(x, kernel, bias=None, *, stride=1, padding="valid"):
     ``(N, H, W, C)``    ``(KH, KW, C, F)``      ``(N, H_out, W_out, F)``
     ==================  ======================  ====================
 
-    ``bias`` is a number or one value per filter. ``stride`` and ``padding`` are
-    as in :func:`cnnlib.functional.conv2d_forward`; sizes follow
-    :func:`cnnlib.conv_output_size`.
+    ``bias`` is a number or one value per filter. ``stride``, ``padding`` and
+    ``dilation`` are as in :func:`cnnlib.functional.conv2d_forward`; sizes
+    follow :func:`cnnlib.conv_output_size`.
 
     Examples
     --------
@@ -66,7 +66,7 @@ def conv2d(x, kernel, bias=None, *, stride=1, padding="valid"):
     if bias is not None:
         bias = as_float_array(bias, "bias")
         bias = np.broadcast_to(bias, (w.shape[3],)) if bias.ndim == 0 else bias
-    out, _ = conv2d_forward(batch, w, bias, stride=stride, padding=padding)
+    out, _ = conv2d_forward(batch, w, bias, stride=stride, padding=padding, dilation=dilation)
     if kernel.ndim < 4:
         out = out[..., 0]
     return out if x.ndim == 4 else out[0]
