@@ -426,3 +426,43 @@ def test_a_layer_keeps_scratch_for_training_only():
     out = layer.forward(x, training=True)
     layer.backward(np.ones_like(out))
     assert set(layer.scratch.buffers) == SCRATCH_BUFFERS["window rows"]
+
+
+@pytest.mark.parametrize(
+    ("h", "w", "kernel", "stride", "padding", "dilation"),
+    [
+        (5, 5, (3, 3), 1, 0, 1),  # E1's sizes: 3x3 back to 5x5
+        (5, 5, (3, 3), 2, 0, 1),  # E2: stride 2, zeros between the gradients
+        (8, 7, (3, 2), (2, 3), (1, 0), 1),  # rows the floor dropped: output_padding
+        (9, 10, (3, 3), 1, 2, 2),  # dilated
+        (11, 9, (2, 3), (3, 2), (1, 2), (2, 1)),
+        (6, 6, (4, 4), 2, 1, 1),  # the usual upsampling layer: 3x3 -> 6x6
+        (4, 4, (1, 1), 1, 0, 1),
+    ],
+)
+def test_transposed_convolution_is_the_input_gradient(h, w, kernel, stride, padding, dilation):
+    rng = np.random.default_rng(16)
+    x, k, _ = random_case(rng, 2, h, w, 3, *kernel, 4)
+    out, cache = conv2d_forward(x, k, stride=stride, padding=padding, dilation=dilation)
+    dout = rng.standard_normal(out.shape)
+    dx, _, _ = conv2d_backward(dout, cache)
+    (sh, sw), (ph, pw), (dh, dw) = (
+        v if isinstance(v, tuple) else (v, v) for v in (stride, padding, dilation)
+    )
+    dropped = [  # rows and columns past the last window: the floor of the forward pass
+        (n + 2 * p - d * (f - 1) - 1) % s
+        for n, p, d, f, s in zip((h, w), (ph, pw), (dh, dw), kernel, (sh, sw), strict=True)
+    ]
+    transposed = cl.conv_transpose2d(
+        dout, k, stride=stride, padding=padding, dilation=dilation, output_padding=tuple(dropped)
+    )
+    np.testing.assert_allclose(transposed, dx, rtol=1e-12, atol=1e-12)
+
+
+def test_transposed_convolution_checks_its_input():
+    with pytest.raises(ValueError, match=r"channel mismatch: x has 2 channels.*is 3"):
+        cl.conv_transpose2d(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 1, 3)))
+    with pytest.raises(ValueError, match=r"output_padding must be smaller than the stride"):
+        cl.conv_transpose2d(np.zeros((3, 3)), np.zeros((2, 2)), stride=2, output_padding=2)
+    with pytest.raises(ValueError, match=r"takes x \(H, W\) with a kernel \(KH, KW\)"):
+        cl.conv_transpose2d(np.zeros((3, 3)), np.zeros((2, 2, 1, 1)))
