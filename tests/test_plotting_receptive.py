@@ -42,5 +42,7 @@ def test_receptive_field_maps_outline_the_boxes():
     assert len(fig.axes[0].texts) == 49
     plain = draw_receptive_fields(maps, ["a", "b"], numbers=False)
     assert not plain.axes[0].texts and not plain.axes[0].patches
+    ones = plain.axes[1].get_images()[0]  # all equal: still grey, not white
+    assert ones.norm(1.0) > 0.5 and ones.norm(0.0) == 0.0
     with pytest.raises(ValueError, match=r"as many titles and boxes as maps"):
         draw_receptive_fields(maps, ["a"])

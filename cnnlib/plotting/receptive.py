@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import Normalize
 
 from cnnlib._checks import as_float_array, positive_int
 from cnnlib.plotting.convolution import draw_matrix
@@ -107,7 +108,10 @@ def draw_receptive_fields(maps, titles, boxes=None, *, suptitle=None, numbers=Tr
     fig, axes = plt.subplots(1, len(maps), figsize=figsize, squeeze=False)
     for ax, values, title, box in zip(axes[0], maps, titles, boxes, strict=True):
         texts = None if numbers else [[""] * values.shape[1]] * values.shape[0]
-        draw_matrix(values, ax, title=title, window=box, texts=texts, fontsize=8)
+        top = float(values.max())
+        # Zero stays white and the largest value a mid grey, even when all are equal.
+        norm = Normalize(vmin=min(float(values.min()), 0.0), vmax=1.7 * top if top > 0 else 1.0)
+        draw_matrix(values, ax, title=title, window=box, texts=texts, fontsize=8, norm=norm)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
