@@ -16,7 +16,7 @@ import cnnlib as cl
 
 ARCHITECTURES = {
     "E9, two 3x3 and a pool": (
-        (28, 28),
+        (16, 16),
         [cl.Conv2D(2, 3), cl.Conv2D(2, 3), cl.AveragePooling2D(2)],
     ),
     "strides and padding": (
@@ -28,7 +28,7 @@ ARCHITECTURES = {
         ],
     ),
     "dilation 1, 2, 4": (
-        (20, 20),
+        (17, 17),
         [cl.Conv2D(2, 3, padding="same", dilation_rate=d) for d in (1, 2, 4)],
     ),
     "stride, then dilation, non-square": (
