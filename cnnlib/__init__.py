@@ -9,7 +9,9 @@ The chapters of the book import it as ``import cnnlib as cl``.
   :func:`global_max_pool`, :func:`global_avg_pool`, :func:`relu` and the other
   activations, :func:`radial_basis`
 - :mod:`cnnlib.loops`: slow loop versions that read like the slides
-- :func:`conv_output_size`: the one output-size formula
+- :func:`conv_output_size`: the one output-size formula (with dilation)
+- :func:`receptive_field`: size, jump and start of every layer's receptive field
+- :func:`conv_transpose2d`: transposed convolution, a convolution's input gradient
 - :mod:`cnnlib.gradcheck`: numerical gradients
 - Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
   :class:`Dense`, ...), the :class:`Sequential` model with ``summary()``,
@@ -40,6 +42,7 @@ from cnnlib.model import Sequential
 from cnnlib.ops import (
     activation_derivative,
     conv2d,
+    conv_transpose2d,
     elu,
     global_avg_pool,
     global_max_pool,
@@ -55,8 +58,14 @@ from cnnlib.ops import (
     tanh,
 )
 from cnnlib.optimizers import SGD, Adam
+from cnnlib.receptive import ReceptiveField, receptive_field
 from cnnlib.saving import load_model
-from cnnlib.shapes import conv_output_shape, conv_output_size, same_padding
+from cnnlib.shapes import (
+    conv_output_shape,
+    conv_output_size,
+    conv_transpose_output_size,
+    same_padding,
+)
 from cnnlib.training import History
 
 __version__ = "0.1.0"
@@ -78,12 +87,15 @@ __all__ = [
     "MaxPooling2D",
     "MinPooling2D",
     "ReLU",
+    "ReceptiveField",
     "Sequential",
     "Softmax",
     "activation_derivative",
     "conv2d",
     "conv_output_shape",
     "conv_output_size",
+    "conv_transpose2d",
+    "conv_transpose_output_size",
     "datasets",
     "elu",
     "functional",
@@ -99,6 +111,7 @@ __all__ = [
     "optimizers",
     "pool2d",
     "radial_basis",
+    "receptive_field",
     "relu",
     "same_padding",
     "selu",

@@ -52,7 +52,8 @@ class NpzArchive:
         check_zip_start(path)
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        # A damaged directory can also claim a zip version or feature zipfile lacks.
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
             if isinstance(exc, (FileNotFoundError, IsADirectoryError, PermissionError)):
                 raise
             raise self.error(exc) from exc

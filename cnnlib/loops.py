@@ -94,8 +94,12 @@ def conv_pads(padding, in_hw, kernel_hw, stride):
     )
 
 
-def check_conv_args(x, w, b, stride, padding):
-    """The checked arguments of :func:`conv2d` and the window starts along each axis."""
+def check_conv_args(x, w, b, stride, padding, dilation=1):
+    """The checked arguments of :func:`conv2d`, its padding, window starts and dilation.
+
+    A kernel of ``f`` taps with dilation ``d`` covers ``d (f - 1) + 1`` values of
+    an axis; padding and window starts are worked out for that span.
+    """
     x, w = as_float_array(x, "x"), as_float_array(w, "w")
     check_ndim(x, 4, "x", "(N, H, W, C_in)")
     check_ndim(w, 4, "w", "(KH, KW, C_in, C_out)")
@@ -113,20 +117,23 @@ def check_conv_args(x, w, b, stride, padding):
         )
     x, w, b = cast_to_xw_dtype(x, w, b)
     stride = pair(stride, "stride")
-    pads = conv_pads(padding, x.shape[1:3], w.shape[:2], stride)
-    for axis, n, f, (before, after) in zip(
-        ("height", "width"), x.shape[1:3], w.shape[:2], pads, strict=True
+    dilation = pair(dilation, "dilation")
+    spans = tuple(d * (f - 1) + 1 for d, f in zip(dilation, w.shape[:2], strict=True))
+    pads = conv_pads(padding, x.shape[1:3], spans, stride)
+    for axis, n, f, d, span, (before, after) in zip(
+        ("height", "width"), x.shape[1:3], w.shape[:2], dilation, spans, pads, strict=True
     ):
-        if f > before + n + after:
+        if span > before + n + after:
+            kernel = f"kernel {axis} {f}" + (f" with dilation {d} spans {span}" if d > 1 else "")
             raise ValueError(
                 f"the kernel is larger than the padded input along the {axis}: "
-                f"kernel {axis} {f} > input {axis} {n} + padding {before + after}"
+                f"{kernel} > input {axis} {n} + padding {before + after}"
             )
     starts = [
         window_starts(n, f, s, before, after)
-        for n, f, s, (before, after) in zip(x.shape[1:3], w.shape[:2], stride, pads, strict=True)
+        for n, f, s, (before, after) in zip(x.shape[1:3], spans, stride, pads, strict=True)
     ]
-    return x, w, b, pads, starts
+    return x, w, b, pads, starts, dilation
 
 
 def check_pool_args(x, pool_size, stride, mode, keep_partial):
@@ -153,23 +160,26 @@ def check_pool_args(x, pool_size, stride, mode, keep_partial):
     return x, pool, stride, (ho, wo)
 
 
-def conv2d(x, w, b=None, stride=1, padding="valid"):
+def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1):
     """Convolution (cross-correlation) with explicit loops.
 
     Same arguments, shapes and result as :func:`cnnlib.functional.conv2d_forward`
-    (without the cache).
+    (without the cache). With dilation ``d`` the window spans ``d (KH - 1) + 1``
+    rows and keeps every ``d``-th of them (likewise for the columns).
     """
-    x, w, b, pads, (rows, cols) = check_conv_args(x, w, b, stride, padding)
+    x, w, b, pads, (rows, cols), (dh, dw) = check_conv_args(x, w, b, stride, padding, dilation)
     (top, bottom), (left, right) = pads
     n_images, h, w_in, c_in = x.shape
     kh, kw, _, c_out = w.shape
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1  # rows and columns a window covers
     xp = np.zeros((n_images, top + h + bottom, left + w_in + right, c_in), dtype=x.dtype)
     xp[:, top : top + h, left : left + w_in, :] = x  # the input inside its frame of zeros
     out = np.zeros((n_images, len(rows), len(cols), c_out), dtype=x.dtype)
     for n in range(n_images):  # every image
         for i, row in enumerate(rows):  # every output row
             for j, col in enumerate(cols):  # every output column
-                window = xp[n, row : row + kh, col : col + kw, :]  # (KH, KW, C_in)
+                # every dh-th row and dw-th column of the window: (KH, KW, C_in)
+                window = xp[n, row : row + span_h : dh, col : col + span_w : dw, :]
                 for k in range(c_out):  # every filter
                     out[n, i, j, k] = np.sum(window * w[:, :, :, k]) + b[k]
     return out

@@ -153,17 +153,23 @@ class Sequential:
         """Total number of weights (Keras' ``count_params``)."""
         return self.param_counts().total
 
-    def summary(self, print_fn=print) -> None:
+    def summary(self, print_fn=print, show_cost=False) -> None:
         """Print the Keras-style table of layers, output shapes and parameter counts.
 
         ``print_fn`` receives each line (``print_fn=lines.append`` collects them).
+        ``show_cost=True`` adds each layer's multiply-adds and output values
+        (activations) for one example, and their totals.
         """
-        for line in summary_lines(self):
+        for line in summary_lines(self, show_cost=show_cost):
             print_fn(line)
 
-    def summary_rows(self):
-        """The summary's rows as data: ``(name, type, output_shape, params)`` per layer."""
-        return summary_rows(self)
+    def summary_rows(self, cost=False):
+        """The summary's rows as data: ``(name, type, output_shape, params)`` per layer.
+
+        With ``cost=True`` each row also has ``mult_adds`` and ``activations``
+        (:class:`cnnlib.summary.CostRow`).
+        """
+        return summary_rows(self, cost=cost)
 
     # ----- forward and backward ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlib._checks import as_float_array
+from cnnlib._checks import as_float_array, non_negative_int, pair
 from cnnlib.functional import activations as act
 from cnnlib.functional.activations import radial_basis
 from cnnlib.functional.conv import conv2d_forward
@@ -18,9 +18,10 @@ from cnnlib.functional.pooling import (
     global_max_pool_forward,
     pool2d_forward,
 )
+from cnnlib.shapes import conv_transpose_output_size
 
 
-def conv2d(x, kernel, bias=None, *, stride=1, padding="valid"):
+def conv2d(x, kernel, bias=None, *, stride=1, padding="valid", dilation=1):
     """Convolve an image with a kernel (cross-correlation, as in every framework).
 
     Accepts the shapes of the book's examples and returns matching ones:
@@ -34,9 +35,9 @@ def conv2d(x, kernel, bias=None, *, stride=1, padding="valid"):
     ``(N, H, W, C)``    ``(KH, KW, C, F)``      ``(N, H_out, W_out, F)``
     ==================  ======================  ====================
 
-    ``bias`` is a number or one value per filter. ``stride`` and ``padding`` are
-    as in :func:`cnnlib.functional.conv2d_forward`; sizes follow
-    :func:`cnnlib.conv_output_size`.
+    ``bias`` is a number or one value per filter. ``stride``, ``padding`` and
+    ``dilation`` are as in :func:`cnnlib.functional.conv2d_forward`; sizes
+    follow :func:`cnnlib.conv_output_size`.
 
     Examples
     --------
@@ -66,10 +67,74 @@ def conv2d(x, kernel, bias=None, *, stride=1, padding="valid"):
     if bias is not None:
         bias = as_float_array(bias, "bias")
         bias = np.broadcast_to(bias, (w.shape[3],)) if bias.ndim == 0 else bias
-    out, _ = conv2d_forward(batch, w, bias, stride=stride, padding=padding)
+    out, _ = conv2d_forward(batch, w, bias, stride=stride, padding=padding, dilation=dilation)
     if kernel.ndim < 4:
         out = out[..., 0]
     return out if x.ndim == 4 else out[0]
+
+
+def conv_transpose2d(x, kernel, *, stride=1, padding=0, dilation=1, output_padding=0):
+    """Transposed convolution: the map that takes a convolution's output gradient to its input's.
+
+    For a convolution with ``kernel`` of shape ``(KH, KW, C, F)`` (``C``
+    channels in, ``F`` out), ``conv_transpose2d(dout, kernel, ...)`` with the
+    same ``stride``, ``padding`` and ``dilation`` is the gradient with respect
+    to the convolution's input, and it enlarges the map: an ``(H, W)`` input
+    gives ``(H_out, W_out)`` with, along each axis,
+    ``(n - 1) s - 2p + d (f - 1) + 1 + output_padding``
+    (:func:`cnnlib.shapes.conv_transpose_output_size`).
+
+    It is computed as the book derives it: put ``s - 1`` zeros between the
+    input's pixels, pad with ``d (f - 1) - p`` zeros (``output_padding`` more
+    at the bottom and right), and convolve with the kernel rotated by 180°,
+    its input and output channels swapped.
+
+    ``x`` is ``(H, W)`` with a ``(KH, KW)`` kernel, or a batch ``(N, H, W, F)``
+    with a kernel ``(KH, KW, C, F)``, giving ``(N, H_out, W_out, C)``.
+    ``padding`` is an int or a pair of ints; ``stride``, ``dilation`` and
+    ``output_padding`` are ints or pairs.
+
+    Examples
+    --------
+    >>> conv_transpose2d([[1, 2], [3, 4]], [[1, 1], [1, 1]], stride=2)  # each pixel to a block
+    array([[1., 1., 2., 2.],
+           [1., 1., 2., 2.],
+           [3., 3., 4., 4.],
+           [3., 3., 4., 4.]])
+    """
+    x = as_float_array(x, "x")
+    kernel = as_float_array(kernel, "kernel")
+    if (x.ndim, kernel.ndim) not in ((2, 2), (4, 4)):
+        raise ValueError(
+            "conv_transpose2d takes x (H, W) with a kernel (KH, KW), or x (N, H, W, F) with a "
+            f"kernel (KH, KW, C, F); received x.shape={x.shape}, kernel.shape={kernel.shape}"
+        )
+    batch = x if x.ndim == 4 else x[None, :, :, None]
+    w = kernel if kernel.ndim == 4 else kernel[:, :, None, None]
+    if batch.shape[3] != w.shape[3]:
+        raise ValueError(
+            f"channel mismatch: x has {batch.shape[3]} channels but the kernel's last axis "
+            f"(the convolution's output channels) is {w.shape[3]}; expected them equal"
+        )
+    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
+    padding = pair(padding, "padding", check=non_negative_int)
+    extra = pair(output_padding, "output_padding", check=non_negative_int)
+    for n, f, p, s, d, a in zip(
+        batch.shape[1:3], w.shape[:2], padding, stride, dilation, extra, strict=True
+    ):
+        conv_transpose_output_size(n, f, p, s, d, a)  # checks the values, and that out >= 1
+    (sh, sw), (n, h, wd, f) = stride, batch.shape
+    spread = np.zeros((n, (h - 1) * sh + 1, (wd - 1) * sw + 1, f), dtype=batch.dtype)
+    spread[:, ::sh, ::sw] = batch  # s - 1 zeros between neighbouring pixels
+    reach = [d * (k - 1) - p for k, d, p in zip(w.shape[:2], dilation, padding, strict=True)]
+    before = [max(r, 0) for r in reach]
+    after = [max(r + a, 0) for r, a in zip(reach, extra, strict=True)]
+    spread = np.pad(spread, ((0, 0), (before[0], after[0]), (before[1], after[1]), (0, 0)))
+    cut = [max(-r, 0) for r in reach]  # more padding than the kernel reaches: cut rows instead
+    spread = spread[:, cut[0] : spread.shape[1] - cut[0], cut[1] : spread.shape[2] - cut[1]]
+    rotated = np.rot90(w, 2).transpose(0, 1, 3, 2)  # (KH, KW, F, C), rotated by 180°
+    out, _ = conv2d_forward(spread, rotated, dilation=dilation)
+    return out if x.ndim == 4 else out[0, :, :, 0]
 
 
 def as_batch(x):

@@ -3,6 +3,11 @@
 It looks like Keras' table, with ``None`` for the batch axis in every output
 shape and the totals at the end; :func:`summary_rows` gives the same rows as
 data, so a chapter can assert them.
+
+``summary(show_cost=True)`` adds two columns, what each layer costs for one
+example: its multiply-adds (:meth:`~cnnlib.layers.base.Layer.count_mult_adds`)
+and the number of values it outputs (its activations, which training keeps
+for the backward pass). Without it the table is exactly Keras' table.
 """
 
 from __future__ import annotations
@@ -19,14 +24,33 @@ class SummaryRow(NamedTuple):
     params: int
 
 
-def summary_rows(model) -> list[SummaryRow]:
-    """One :class:`SummaryRow` per layer of ``model``."""
-    return [
-        SummaryRow(
-            layer.name, type(layer).__name__, (None, *layer.output_shape), layer.count_params()
-        )
-        for layer in model.layers
-    ]
+class CostRow(NamedTuple):
+    """A summary row with the layer's cost for one example.
+
+    ``mult_adds``: multiplications, each added to a running sum, of the
+    layer's weighted sums (convolutions and dense layers; the element-wise work
+    of activations, pooling and normalisation is not counted).
+    ``activations``: the number of values the layer outputs.
+    """
+
+    name: str
+    type: str
+    output_shape: tuple
+    params: int
+    mult_adds: int
+    activations: int
+
+
+def summary_rows(model, cost: bool = False) -> list[SummaryRow] | list[CostRow]:
+    """One :class:`SummaryRow` per layer of ``model``; :class:`CostRow` with ``cost=True``."""
+    rows = []
+    for layer in model.layers:
+        row = (layer.name, type(layer).__name__, (None, *layer.output_shape), layer.count_params())
+        if cost:
+            rows.append(CostRow(*row, layer.count_mult_adds(), layer.count_activations()))
+        else:
+            rows.append(SummaryRow(*row))
+    return rows
 
 
 def readable_size(n_bytes: float) -> str:
@@ -44,26 +68,31 @@ def readable_size(n_bytes: float) -> str:
     return f"{n_bytes:.2f} TB"
 
 
-def summary_lines(model) -> list[str]:
-    """The lines of the summary table of ``model``."""
+def summary_lines(model, show_cost: bool = False) -> list[str]:
+    """The lines of the summary table of ``model`` (with the cost columns if ``show_cost``)."""
     header = ("Layer (type)", "Output Shape", "Param #")
-    cells = [
-        (f"{r.name} ({r.type})", str(r.output_shape), f"{r.params:,}") for r in summary_rows(model)
-    ]
+    minimums = (29, 22, 11)
+    rows = summary_rows(model, cost=show_cost)
+    cells = [(f"{r.name} ({r.type})", str(r.output_shape), f"{r.params:,}") for r in rows]
+    if show_cost:
+        # Two more columns: no room to spare, so every column is as wide as it needs.
+        header, minimums = (*header, "Mult-adds", "Activations"), (0, 0, 0, 0, 0)
+        cells = [
+            (*c, f"{r.mult_adds:,}", f"{r.activations:,}") for c, r in zip(cells, rows, strict=True)
+        ]
     widths = [
         max(len(h), minimum, *(len(c[i]) for c in cells))
-        for i, (h, minimum) in enumerate(zip(header, (29, 22, 11), strict=True))
+        for i, (h, minimum) in enumerate(zip(header, minimums, strict=True))
     ]
 
     def line(left, fill, middle, right):
         return left + middle.join(fill * (w + 2) for w in widths) + right
 
     def row(values, edge):
-        name, shape, params = values
-        return (
-            f"{edge} {name:<{widths[0]}} {edge} {shape:<{widths[1]}} {edge} "
-            f"{params:>{widths[2]}} {edge}"
-        )
+        name, shape, *numbers = values
+        parts = [f"{name:<{widths[0]}}", f"{shape:<{widths[1]}}"]
+        parts += [f"{n:>{w}}" for n, w in zip(numbers, widths[2:], strict=True)]
+        return f"{edge} " + f" {edge} ".join(parts) + f" {edge}"
 
     lines = [f'Model: "{model.name}"', line("┏", "━", "┳", "┓"), row(header, "┃")]
     lines.append(line("┡", "━", "╇", "┩"))
@@ -79,4 +108,11 @@ def summary_lines(model) -> list[str]:
         ("Non-trainable params", counts.non_trainable),
     ):
         lines.append(f" {label}: {n:,} ({readable_size(n * itemsize)})")
+    if show_cost:
+        mult_adds = sum(r.mult_adds for r in rows)
+        activations = sum(r.activations for r in rows)
+        lines.append(f" Mult-adds per example: {mult_adds:,}")
+        lines.append(
+            f" Activations per example: {activations:,} ({readable_size(activations * itemsize)})"
+        )
     return lines

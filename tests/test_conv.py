@@ -25,7 +25,7 @@ def route(request, monkeypatch):
     return request.param
 
 
-# (N, H, W, C_in, KH, KW, C_out, stride, padding)
+# (N, H, W, C_in, KH, KW, C_out, stride, padding[, dilation])
 CASES = [
     (1, 5, 5, 1, 3, 3, 1, 1, "valid"),
     (2, 5, 5, 1, 3, 3, 1, 2, "valid"),
@@ -37,7 +37,17 @@ CASES = [
     (1, 9, 9, 1, 4, 4, 2, 3, "same"),  # even kernel: odd total padding
     (2, 4, 4, 5, 1, 1, 3, 1, "valid"),  # 1x1 convolution
     (1, 3, 3, 1, 3, 3, 1, 1, "valid"),  # kernel as large as the input
+    (2, 7, 8, 2, 3, 3, 3, 1, "valid", 2),  # dilated: the 3x3 kernel spans 5x5
+    (1, 9, 8, 3, 3, 2, 2, 1, "same", (2, 3)),  # dilated, "same", different per axis
+    (2, 9, 9, 2, 3, 3, 2, 2, 1, 2),  # dilation and stride together
+    (1, 8, 7, 1, 2, 3, 2, (1, 2), "same", 3),  # even kernel: odd total padding
 ]
+
+
+def unpack(case):
+    """``sizes, stride, padding, dilation`` of a row of CASES."""
+    sizes, (stride, padding, *dilation) = case[:7], case[7:]
+    return sizes, stride, padding, dilation[0] if dilation else 1
 
 
 def random_case(rng, n, h, w, c_in, kh, kw, c_out, dtype=np.float64):
@@ -49,10 +59,10 @@ def random_case(rng, n, h, w, c_in, kh, kw, c_out, dtype=np.float64):
 
 @pytest.mark.parametrize("case", CASES)
 def test_vectorised_equals_loops_on_table(case, route):
-    *sizes, stride, padding = case
+    sizes, stride, padding, dilation = unpack(case)
     x, w, b = random_case(np.random.default_rng(0), *sizes)
-    out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding)
-    expected = cl.loops.conv2d(x, w, b, stride=stride, padding=padding)
+    out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding, dilation=dilation)
+    expected = cl.loops.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation)
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)  # shapes too
 
 
@@ -67,7 +77,9 @@ def conv_problems(draw):
         )
     )
     stride = draw(st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3))))
-    h, w = draw(st.integers(kh, kh + 6)), draw(st.integers(kw, kw + 6))
+    dh, dw = draw(st.sampled_from([(1, 1), (1, 1), (2, 2), (1, 2), (3, 2)]))
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    h, w = draw(st.integers(span_h, span_h + 6)), draw(st.integers(span_w, span_w + 6))
     sizes = (
         draw(st.integers(1, 3)),
         h,
@@ -77,31 +89,30 @@ def conv_problems(draw):
         kw,
         draw(st.integers(1, 3)),
     )
-    return sizes, stride, padding, draw(st.integers(0, 2**31))
+    return sizes, stride, padding, (dh, dw), draw(st.integers(0, 2**31))
 
 
 @given(conv_problems(), st.sampled_from(list(ROUTES)))
 def test_vectorised_equals_loops_on_generated_cases(problem, route):
-    sizes, stride, padding, seed = problem
+    sizes, stride, padding, dilation, seed = problem
     x, w, b = random_case(np.random.default_rng(seed), *sizes)
+    options = {"stride": stride, "padding": padding, "dilation": dilation}
     with patch.object(conv, "ROWS_MIN_CHANNELS", ROUTES[route]):
-        out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+        out, cache = conv2d_forward(x, w, b, **options)
     stride_h = stride[0] if isinstance(stride, tuple) else stride
     assert cache[0] == ("rows" if route == "window rows" and stride_h == 1 else "im2col")
-    np.testing.assert_allclose(
-        out, cl.loops.conv2d(x, w, b, stride=stride, padding=padding), rtol=1e-10, atol=1e-10
-    )
+    np.testing.assert_allclose(out, cl.loops.conv2d(x, w, b, **options), rtol=1e-10, atol=1e-10)
 
 
 @given(conv_problems())
 def test_both_routes_give_the_same_gradients_on_generated_cases(problem):
-    sizes, stride, padding, seed = problem
+    sizes, stride, padding, dilation, seed = problem
     rng = np.random.default_rng(seed)
     x, w, b = random_case(rng, *sizes)
     grads = {}
     for route, fewest_channels in ROUTES.items():
         with patch.object(conv, "ROWS_MIN_CHANNELS", fewest_channels):
-            out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+            out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding, dilation=dilation)
         dout = np.random.default_rng(seed + 1).standard_normal(out.shape)
         grads[route] = conv2d_backward(dout, cache)
     for name, by_rows, by_im2col in zip("xwb", grads["window rows"], grads["im2col"], strict=True):
@@ -115,6 +126,57 @@ def test_2d_convenience_equals_scipy_correlate2d(h, w, kh, kw):
     np.testing.assert_allclose(cl.conv2d(image, kernel), correlate2d(image, kernel, mode="valid"))
     padded = cl.conv2d(image, kernel, padding=(kh - 1, kw - 1))
     np.testing.assert_allclose(padded, correlate2d(image, kernel, mode="full"))
+
+
+def dilated_kernel(kernel, dilation):
+    """The kernel with ``d - 1`` zeros between its taps: what a dilated convolution slides."""
+    (dh, dw), (kh, kw) = dilation, kernel.shape
+    spread = np.zeros((dh * (kh - 1) + 1, dw * (kw - 1) + 1))
+    spread[::dh, ::dw] = kernel
+    return spread
+
+
+@pytest.mark.parametrize(
+    ("h", "w", "kh", "kw", "dilation"),
+    [(9, 9, 3, 3, (2, 2)), (8, 11, 2, 3, (3, 2)), (7, 6, 3, 1, (3, 1)), (6, 6, 2, 2, (5, 5))],
+)
+def test_dilated_convolution_equals_scipy_on_the_spread_kernel(h, w, kh, kw, dilation):
+    rng = np.random.default_rng(12)
+    image, kernel = rng.standard_normal((h, w)), rng.standard_normal((kh, kw))
+    spread = dilated_kernel(kernel, dilation)
+    expected = correlate2d(image, spread, mode="valid")
+    np.testing.assert_allclose(cl.conv2d(image, kernel, dilation=dilation), expected)
+    full = cl.conv2d(image, kernel, dilation=dilation, padding=tuple(n - 1 for n in spread.shape))
+    np.testing.assert_allclose(full, correlate2d(image, spread, mode="full"))
+
+
+def test_dilation_with_same_padding_follows_keras():
+    # TensorFlow: total = max((ceil(n / s) - 1) * s + d (f - 1) + 1 - n, 0), the odd zero after.
+    x = np.random.default_rng(13).standard_normal((1, 8, 7, 2))
+    w = np.random.default_rng(14).standard_normal((3, 2, 2, 1))
+    out, _ = conv2d_forward(x, w, stride=(2, 1), padding="same", dilation=(2, 3))
+    # height: ceil(8 / 2) = 4, total (4 - 1) * 2 + 5 - 8 = 3 -> (1, 2);
+    # width: 7, total 6 + 4 - 7 = 3 -> (1, 2)
+    explicit = cl.loops.conv2d(x, w, stride=(2, 1), padding=((1, 2), (1, 2)), dilation=(2, 3))
+    assert out.shape == (1, 4, 7, 1)
+    np.testing.assert_allclose(out, explicit, rtol=1e-12, atol=1e-12)
+
+
+def test_dilated_convolution_agrees_with_pytorch_where_installed():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(15)
+    x, w, b = random_case(rng, 2, 11, 10, 3, 3, 2, 4)
+    for stride, padding, dilation in [(1, 0, 2), (2, 1, (2, 3)), ((1, 2), (2, 1), 3)]:
+        out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding, dilation=dilation)
+        expected = torch.nn.functional.conv2d(
+            torch.from_numpy(x.transpose(0, 3, 1, 2)),
+            torch.from_numpy(w.transpose(3, 2, 0, 1).copy()),
+            torch.from_numpy(b),
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+        )
+        np.testing.assert_allclose(out, expected.numpy().transpose(0, 2, 3, 1), atol=1e-10)
 
 
 def test_worked_example_e1_stride_and_padding():
@@ -144,15 +206,16 @@ def test_channel_sum_equals_sum_of_per_channel_maps():
 
 @pytest.mark.parametrize("case", CASES)
 def test_gradients_match_numerical(case, route):
-    *sizes, stride, padding = case
+    sizes, stride, padding, dilation = unpack(case)
     rng = np.random.default_rng(4)
     x, w, b = random_case(rng, *sizes)
-    out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    options = {"stride": stride, "padding": padding, "dilation": dilation}
+    out, cache = conv2d_forward(x, w, b, **options)
     dout = rng.standard_normal(out.shape)
     dx, dw, db = conv2d_backward(dout, cache)
 
     def forward():
-        return conv2d_forward(x, w, b, stride=stride, padding=padding)[0]
+        return conv2d_forward(x, w, b, **options)[0]
 
     for name, analytic, param in (("x", dx, x), ("w", dw, w), ("b", db, b)):
         numeric = numerical_gradient_of_output(forward, param, dout)
@@ -169,23 +232,26 @@ def test_route_choice():
 
 
 @pytest.mark.parametrize(
-    ("shape", "kernel", "stride", "padding"),
+    ("shape", "kernel", "stride", "padding", "dilation"),
     [
-        ((4, 12, 11, 16), (3, 3), 1, "valid"),
-        ((3, 10, 10, 8), (3, 3), 1, "same"),
-        ((2, 9, 12, 9), (2, 4), (1, 2), (1, 2)),
-        ((2, 6, 6, 8), (1, 1), 1, "valid"),
-        ((2, 5, 7, 8), (5, 3), 1, ((0, 1), (2, 0))),
+        ((4, 12, 11, 16), (3, 3), 1, "valid", 1),
+        ((3, 10, 10, 8), (3, 3), 1, "same", 1),
+        ((2, 9, 12, 9), (2, 4), (1, 2), (1, 2), 1),
+        ((2, 6, 6, 8), (1, 1), 1, "valid", 1),
+        ((2, 5, 7, 8), (5, 3), 1, ((0, 1), (2, 0)), 1),
+        ((2, 11, 10, 8), (3, 3), 1, "same", 2),  # dilated
+        ((2, 12, 13, 8), (3, 2), (1, 2), 1, (3, 2)),
     ],
 )
 @pytest.mark.parametrize("input_grad", [True, False])
-def test_window_rows_equal_im2col_in_float32(shape, kernel, stride, padding, input_grad):
+def test_window_rows_equal_im2col_in_float32(shape, kernel, stride, padding, dilation, input_grad):
     rng = np.random.default_rng(6)
     x, w, b = random_case(rng, *shape, *kernel, 5, dtype=np.float32)
-    out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    options = {"stride": stride, "padding": padding, "dilation": dilation}
+    out, cache = conv2d_forward(x, w, b, **options)
     assert cache[0] == "rows" and out.dtype == np.float32
     with patch.object(conv, "ROWS_MIN_CHANNELS", 10**9):
-        ref, ref_cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+        ref, ref_cache = conv2d_forward(x, w, b, **options)
     assert ref_cache[0] == "im2col"
     np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
     dout = rng.standard_normal(out.shape).astype(np.float32)
@@ -248,10 +314,18 @@ W = np.zeros((3, 3, 3, 4))
         ({"padding": "full"}, ValueError, r"padding must be one of \['valid', 'same'\].*'full'"),
         ({"padding": -1}, ValueError, r"padding must be a non-negative integer.*-1"),
         ({"x": [["a"]]}, TypeError, r"x must be an array of numbers"),
+        ({"dilation": 0}, ValueError, r"dilation must be a positive integer.*received dilation=0"),
+        ({"dilation": (1, 0)}, ValueError, r"dilation\[1\] must be a positive.*dilation\[1\]=0"),
+        ({"dilation": 2.0}, TypeError, r"dilation must be a positive integer; received 2.0"),
+        (
+            {"dilation": 3},
+            ValueError,
+            r"along the height: kernel height 3 with dilation 3 spans 7 > input height 5",
+        ),
     ],
 )
 def test_bad_input_raises_clear_errors(kwargs, error, match):
-    args = {"x": X, "w": W, "b": None, "stride": 1, "padding": "valid"} | kwargs
+    args = {"x": X, "w": W, "b": None, "stride": 1, "padding": "valid", "dilation": 1} | kwargs
     with pytest.raises(error, match=match):
         conv2d_forward(**args)
     with pytest.raises(error, match=match):
@@ -318,7 +392,7 @@ def test_the_kept_im2col_matrix_gives_the_kernel_gradient():
     rng = np.random.default_rng(11)
     x, w, b = random_case(rng, 2, 7, 6, 1, 3, 2, 3)  # one channel: im2col
     out, cache = conv2d_forward(x, w, b, stride=(2, 1), padding=1, scratch=Scratch())
-    assert cache[0] == "im2col" and cache[5][3] is not None
+    assert cache[0] == "im2col" and cache[5][3] is not None  # (xp, stride, scratch, cols, ...)
     dout = rng.standard_normal(out.shape)
     dx, dw, db = conv2d_backward(dout, cache)
     out_loops = cl.loops.conv2d(x, w, b, stride=(2, 1), padding=1)
@@ -369,3 +443,43 @@ def test_same_padding_puts_the_odd_zero_after(h, kh, top_row_of_output):
         out = convolve(x, w, None, stride=1, padding="same")[0, :, 0, 0]
         assert out.shape == (h,)
         np.testing.assert_array_equal(out[: len(top_row_of_output)], top_row_of_output)
+
+
+@pytest.mark.parametrize(
+    ("h", "w", "kernel", "stride", "padding", "dilation"),
+    [
+        (5, 5, (3, 3), 1, 0, 1),  # E1's sizes: 3x3 back to 5x5
+        (5, 5, (3, 3), 2, 0, 1),  # E2: stride 2, zeros between the gradients
+        (8, 7, (3, 2), (2, 3), (1, 0), 1),  # rows the floor dropped: output_padding
+        (9, 10, (3, 3), 1, 2, 2),  # dilated
+        (11, 9, (2, 3), (3, 2), (1, 2), (2, 1)),
+        (6, 6, (4, 4), 2, 1, 1),  # the usual upsampling layer: 3x3 -> 6x6
+        (4, 4, (1, 1), 1, 0, 1),
+    ],
+)
+def test_transposed_convolution_is_the_input_gradient(h, w, kernel, stride, padding, dilation):
+    rng = np.random.default_rng(16)
+    x, k, _ = random_case(rng, 2, h, w, 3, *kernel, 4)
+    out, cache = conv2d_forward(x, k, stride=stride, padding=padding, dilation=dilation)
+    dout = rng.standard_normal(out.shape)
+    dx, _, _ = conv2d_backward(dout, cache)
+    (sh, sw), (ph, pw), (dh, dw) = (
+        v if isinstance(v, tuple) else (v, v) for v in (stride, padding, dilation)
+    )
+    dropped = [  # rows and columns past the last window: the floor of the forward pass
+        (n + 2 * p - d * (f - 1) - 1) % s
+        for n, p, d, f, s in zip((h, w), (ph, pw), (dh, dw), kernel, (sh, sw), strict=True)
+    ]
+    transposed = cl.conv_transpose2d(
+        dout, k, stride=stride, padding=padding, dilation=dilation, output_padding=tuple(dropped)
+    )
+    np.testing.assert_allclose(transposed, dx, rtol=1e-12, atol=1e-12)
+
+
+def test_transposed_convolution_checks_its_input():
+    with pytest.raises(ValueError, match=r"channel mismatch: x has 2 channels.*is 3"):
+        cl.conv_transpose2d(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 1, 3)))
+    with pytest.raises(ValueError, match=r"output_padding must be smaller than the stride"):
+        cl.conv_transpose2d(np.zeros((3, 3)), np.zeros((2, 2)), stride=2, output_padding=2)
+    with pytest.raises(ValueError, match=r"takes x \(H, W\) with a kernel \(KH, KW\)"):
+        cl.conv_transpose2d(np.zeros((3, 3)), np.zeros((2, 2, 1, 1)))

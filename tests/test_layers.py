@@ -29,6 +29,8 @@ def built(layer, input_shape, dtype=np.float64):
         (cl.Conv2D(4, (3, 5), strides=(2, 1)), (9, 9, 2), (4, 5, 4), 3 * 5 * 2 * 4 + 4),
         (cl.Conv2D(4, 3, strides=2, padding="same"), (8, 7, 2), (4, 4, 4), 76),
         (cl.Conv2D(4, 3, padding=1, use_bias=False), (5, 5, 1), (5, 5, 4), 36),
+        (cl.Conv2D(4, 3, dilation_rate=2), (9, 8, 2), (5, 4, 4), 76),  # the taps span 5
+        (cl.Conv2D(2, 3, padding="same", dilation_rate=(2, 3)), (7, 7, 1), (7, 7, 2), 20),
         (cl.MaxPooling2D(2), (24, 24, 64), (12, 12, 64), 0),  # E9
         (cl.MaxPooling2D(3, strides=2), (7, 7, 2), (3, 3, 2), 0),  # overlapping windows
         (cl.MaxPooling2D(2, padding="same"), (5, 5, 1), (3, 3, 1), 0),  # E37: keeps partials
@@ -157,6 +159,7 @@ def check_gradients(layer, x, training=True, before_forward=lambda: None):
         (cl.Conv2D(3, (3, 2), activation="tanh"), (5, 6, 2)),
         (cl.Conv2D(2, 3, strides=2, padding="same", activation="sigmoid"), (6, 5, 3)),
         (cl.Conv2D(2, 3, padding=1, use_bias=False), (4, 4, 1)),
+        (cl.Conv2D(2, 2, padding="same", dilation_rate=(2, 3), activation="tanh"), (6, 7, 2)),
         (cl.Dense(4, activation="tanh"), (6,)),
         (cl.Dense(5, activation="softmax"), (3,)),
         (cl.Dense(3, activation="elu", use_bias=False), (4,)),
@@ -247,6 +250,7 @@ def test_default_names_are_keras_names(cls, name):
     [
         cl.Conv2D(8, (3, 5), strides=2, padding="same", activation="relu", name="c"),
         cl.Conv2D(8, 3, padding=(1, 2), use_bias=False, kernel_initializer="he_normal"),
+        cl.Conv2D(4, 2, dilation_rate=(2, 3), name="dilated"),
         cl.MaxPooling2D(3, strides=2, padding="same"),
         cl.Dense(10, activation="softmax"),
         cl.Dropout(0.25, seed=3),
@@ -289,6 +293,7 @@ def test_every_layer_class_is_exported_and_registered():
         (lambda: cl.BatchNormalization(momentum=2), ValueError, "momentum must be in"),
         (lambda: cl.Activation("relu", slope=0.1), TypeError, "'relu' takes the options"),
         (lambda: cl.Conv2D(4, 3, name="a/b"), ValueError, "without '/'"),
+        (lambda: cl.Conv2D(4, 3, dilation_rate=0), ValueError, r"dilation_rate must be.*=0"),
         (lambda: cl.Dense(3, input_shape=(0,)), ValueError, r"input_shape\[0\]"),
     ],
 )
@@ -301,6 +306,7 @@ def test_bad_arguments_are_named(make, error, message):
     ("layer", "input_shape", "message"),
     [
         (cl.Conv2D(4, 5), (3, 3, 1), r"kernel_size=\(5, 5\) is larger than its input"),
+        (cl.Conv2D(4, 3, dilation_rate=3), (6, 6, 1), r"\(dilation_rate=\(3, 3\)\) is larger"),
         (cl.Conv2D(4, 3), (28, 28), r"expects examples of shape \(H, W, C\)"),
         (cl.MaxPooling2D(4), (3, 3, 1), r"pool_size=\(4, 4\) is larger than its input"),
         (cl.Dense(10), (12, 12, 64), r"put a Flatten\(\) layer before it"),

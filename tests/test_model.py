@@ -722,3 +722,42 @@ def test_set_weights_keeps_the_model_dtype():
     model.set_weights(weights)
     assert {w.dtype for w in model.get_weights().values()} == {np.dtype(np.float32)}
     assert {p.dtype for p in model.trainable_params().values()} == {np.dtype(np.float32)}
+
+
+# ----- cost: multiply-adds and activations ------------------------------------------------------
+
+
+def test_cost_rows_of_the_digit_classifier_e9():
+    rows = e9().summary_rows(cost=True)
+    assert [r.mult_adds for r in rows] == [
+        26 * 26 * 32 * 3 * 3 * 1,  # every output value: a sum of 3·3·1 products
+        24 * 24 * 64 * 3 * 3 * 32,
+        0,
+        0,
+        9216 * 128,
+        128 * 10,
+    ]
+    assert [r.activations for r in rows] == [
+        26 * 26 * 32,
+        24 * 24 * 64,
+        12 * 12 * 64,
+        9216,
+        128,
+        10,
+    ]
+    assert [r[:4] for r in rows] == e9().summary_rows()  # the first four fields are the summary's
+
+
+def test_the_cost_columns_are_opt_in():
+    plain, with_cost = [], []
+    e9().summary(print_fn=plain.append)
+    e9().summary(print_fn=with_cost.append, show_cost=True)
+    assert "Mult-adds" not in "".join(plain) and len(plain) == len(with_cost) - 2
+    assert "Mult-adds" in with_cost[2] and "Activations" in with_cost[2]
+    assert any("10,616,832" in line and "36,864" in line for line in with_cost)
+    assert with_cost[-2:] == [
+        " Mult-adds per example: 11,992,448",
+        " Activations per example: 77,066 (301.04 KB)",
+    ]
+    assert plain[-3:] == with_cost[-5:-2]
+    assert len({len(line) for line in with_cost[1:-5]}) == 1  # the box lines up

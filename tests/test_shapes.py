@@ -6,7 +6,7 @@ import pytest
 
 import cnnlib as cl
 from cnnlib.loops import window_starts
-from cnnlib.shapes import same_padding
+from cnnlib.shapes import conv_transpose_output_size, same_padding
 
 
 @pytest.mark.parametrize(
@@ -97,6 +97,61 @@ def test_output_size_equals_the_windows_counted_one_by_one(n, f, s):
                     n, f, padding=(before, after), stride=s, ceil_mode=ceil_mode
                 )
                 assert size == len(counted), (n, f, s, before, after, ceil_mode)
+
+
+@pytest.mark.parametrize(
+    ("n", "f", "padding", "stride", "dilation", "expected"),
+    [
+        (7, 3, 0, 1, 2, 3),  # the taps span 5: 7 - 5 + 1
+        (9, 3, 0, 1, 4, 1),  # span 9, as large as the input
+        (10, 3, 2, 1, 2, 10),  # p = d (f - 1) / 2 keeps the size
+        (11, 3, 0, 2, 2, 4),  # floor((11 - 5) / 2) + 1
+        (12, 2, 0, 3, 3, 3),  # even kernel, span 4: floor(8 / 3) + 1
+        (32, 3, 8, 1, 8, 32),
+        (10, 3, "same", 1, 3, 10),
+        (10, 3, "same", 3, 2, 4),  # ceil(10 / 3)
+        (5, 1, 0, 1, 7, 5),  # a 1x1 kernel has no gaps to dilate
+    ],
+)
+def test_conv_output_size_with_dilation(n, f, padding, stride, dilation, expected):
+    assert cl.conv_output_size(n, f, padding, stride, dilation) == expected
+    if isinstance(padding, int):  # the formula of the docstring, written out
+        assert (n + 2 * padding - dilation * (f - 1) - 1) // stride + 1 == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "f", "s", "d", "expected"),
+    [(7, 3, 1, 2, (2, 2)), (8, 3, 2, 2, (1, 2)), (6, 2, 1, 3, (1, 2)), (5, 3, 2, 3, (3, 3))],
+)
+def test_same_padding_with_dilation_pads_the_dilated_span_like_tensorflow(n, f, s, d, expected):
+    # total = max((ceil(n / s) - 1) * s + d (f - 1) + 1 - n, 0), the odd zero after
+    assert same_padding(n, f, s, d) == expected
+    assert cl.conv_output_size(n, f, "same", s, d) == math.ceil(n / s)
+
+
+def test_dilated_window_larger_than_the_input_is_an_error():
+    with pytest.raises(ValueError, match=r"f=7 \(f=3 with dilation=3\) but n \+ padding = 6"):
+        cl.conv_output_size(6, 3, dilation=3)
+    with pytest.raises(ValueError, match=r"dilation must be a positive integer.*dilation=0"):
+        cl.conv_output_size(6, 3, dilation=0)
+
+
+@pytest.mark.parametrize(
+    ("n", "f", "p", "s", "d", "a"),
+    [
+        (3, 3, 0, 1, 1, 0),
+        (2, 3, 0, 2, 1, 0),
+        (2, 3, 0, 2, 1, 1),
+        (4, 4, 1, 2, 1, 0),
+        (3, 3, 1, 1, 2, 0),
+    ],
+)
+def test_transposed_output_size_inverts_the_convolution(n, f, p, s, d, a):
+    m = conv_transpose_output_size(n, f, p, s, d, a)
+    assert m == (n - 1) * s - 2 * p + d * (f - 1) + 1 + a
+    assert cl.conv_output_size(m, f, p, s, d) == n  # the convolution maps m back to n
+    with pytest.raises(ValueError, match=r"output_padding must be smaller than the stride"):
+        conv_transpose_output_size(n, f, p, s, d, output_padding=s)
 
 
 def test_output_shape_per_axis():

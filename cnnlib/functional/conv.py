@@ -18,6 +18,14 @@ two matrix products per offset give its share of ``dw`` and of ``dx``.
 Layers that step one row at a time with enough channels take a faster route
 with the same results, :mod:`cnnlib.functional.conv_rows`, which copies each
 pixel ``KW`` times instead of ``KH * KW`` times.
+
+Dilation (``dilation=d``: the kernel's taps ``d`` pixels apart) changes only
+where the taps read, never how many there are, so both routes take it as it
+comes: im2col picks every ``d``-th pixel of a window ``d (KH - 1) + 1`` wide,
+the offset ``(u, v)`` reads the slice that starts at ``(u * dh, v * dw)``,
+and in the window-rows layout kernel row ``u`` meets the padded row ``u * dh``
+below the window's first. A dilated layer takes the route that an undilated
+layer of the same stride and channels would take.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from cnnlib._checks import as_float_array, cast_to_xw_dtype, check_dout, check_n
 from cnnlib.functional import conv_rows
 from cnnlib.functional.im2col import im2col
 from cnnlib.functional.scratch import empty
-from cnnlib.shapes import conv_output_shape, resolve_padding
+from cnnlib.shapes import conv_output_shape, dilated_size, resolve_padding
 
 # With fewer input channels than this, a window row is too short a vector for
 # conv_rows' matrix products to beat im2col's single one.
@@ -40,7 +48,7 @@ def uses_window_rows(w_shape, stride) -> bool:
     return stride[0] == 1 and w_shape[2] >= ROWS_MIN_CHANNELS
 
 
-def check_conv_args(x, w, b, stride, padding):
+def check_conv_args(x, w, b, stride, padding, dilation=1):
     """Validate and normalise the arguments of a convolution.
 
     Returns ``x, w, b, (sh, sw), ((top, bottom), (left, right)), (H_out, W_out)``
@@ -71,19 +79,21 @@ def check_conv_args(x, w, b, stride, padding):
         )
     x, w, b = cast_to_xw_dtype(x, w, b)
     stride = pair(stride, "stride")
-    pads = resolve_padding(padding, x.shape[1:3], (kh, kw), stride)
-    for axis, n, f, (before, after) in (
-        ("height", x.shape[1], kh, pads[0]),
-        ("width", x.shape[2], kw, pads[1]),
+    dilation = pair(dilation, "dilation")
+    pads = resolve_padding(padding, x.shape[1:3], (kh, kw), stride, dilation_hw=dilation)
+    for axis, n, f, d, (before, after) in (
+        ("height", x.shape[1], kh, dilation[0], pads[0]),
+        ("width", x.shape[2], kw, dilation[1], pads[1]),
     ):
-        if f > n + before + after:
+        if dilated_size(f, d) > n + before + after:
+            spans = f" with dilation {d} spans {dilated_size(f, d)}" if d > 1 else ""
             raise ValueError(
                 f"the kernel is larger than the padded input along the {axis}: "
-                f"kernel {axis} {f} > input {axis} {n} + padding {before + after}; "
+                f"kernel {axis} {f}{spans} > input {axis} {n} + padding {before + after}; "
                 f"use a smaller kernel or more padding (x.shape={x.shape}, w.shape={w.shape}, "
                 f"padding={padding!r})"
             )
-    out_hw = conv_output_shape(x.shape[1:3], (kh, kw), pads, stride)
+    out_hw = conv_output_shape(x.shape[1:3], (kh, kw), pads, stride, dilation)
     return x, w, b, stride, pads, out_hw
 
 
@@ -94,12 +104,12 @@ def pad_hw(x: np.ndarray, pads) -> np.ndarray:
     return np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
 
 
-def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
+def conv2d_forward(x, w, b=None, stride=1, padding="valid", dilation=1, scratch=None):
     """Convolve a batch of images with a bank of filters.
 
     As in every deep-learning framework, this is a cross-correlation: the
     kernel is not flipped. ``out[n, i, j, k] = b[k] + sum over (u, v, c) of
-    x_padded[n, i*sh + u, j*sw + v, c] * w[u, v, c, k]``.
+    x_padded[n, i*sh + u*dh, j*sw + v*dw, c] * w[u, v, c, k]``.
 
     Parameters
     ----------
@@ -115,6 +125,10 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
         "valid" adds no zeros; "same" adds the zeros that make
         ``H_out = ceil(H / sh)`` (Keras/TensorFlow rule; the odd zero goes to the
         bottom or right); an int ``p`` adds ``p`` zeros on every side.
+    dilation : int or (int, int)
+        Distance between neighbouring taps of the kernel (Keras'
+        ``dilation_rate``): a 3×3 kernel with dilation 2 reads a 5×5 patch,
+        every second pixel of it. 1 is the ordinary convolution.
     scratch : Scratch, optional
         Memory for the temporaries, reused from call to call (a layer passes
         its own; see :mod:`cnnlib.functional.scratch`). The cache then points
@@ -124,24 +138,26 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid", scratch=None):
     Returns
     -------
     out : array, shape (N, H_out, W_out, C_out)
-        ``H_out = floor((H + 2p - KH) / sh) + 1``, from :func:`cnnlib.conv_output_size`.
+        ``H_out = floor((H + 2p - dh (KH - 1) - 1) / sh) + 1``, from
+        :func:`cnnlib.conv_output_size`.
     cache : tuple
         What :func:`conv2d_backward` needs.
     """
-    x, w, b, stride, pads, out_hw = check_conv_args(x, w, b, stride, padding)
+    x, w, b, stride, pads, out_hw = check_conv_args(x, w, b, stride, padding, dilation)
+    dilation = pair(dilation, "dilation")
     kh, kw, c_in, c_out = w.shape
     xp = pad_hw(x, pads)
     if uses_window_rows(w.shape, stride):  # the same result, faster: see conv_rows
-        out, rows_cache = conv_rows.forward(xp, w, b, stride[1], out_hw, scratch)
+        out, rows_cache = conv_rows.forward(xp, w, b, stride[1], out_hw, scratch, dilation)
         return out, ("rows", x.shape, pads, w, out_hw, rows_cache)
     cols = empty(scratch, "cols", (x.shape[0] * out_hw[0] * out_hw[1], kh * kw * c_in), w.dtype)
-    im2col(xp, (kh, kw), stride, out_hw, out=cols)  # (N * H_out * W_out, KH * KW * C_in)
+    im2col(xp, (kh, kw), stride, out_hw, out=cols, dilation=dilation)  # (N*H_out*W_out, KH*KW*C)
     out = cols @ w.reshape(kh * kw * c_in, c_out)
     out += b
     # The cache keeps the padded input, not the (KH * KW times larger) im2col
     # matrix; only in scratch, where it stays anyway, is the matrix kept for dw.
     kept = cols if scratch is not None else None
-    cache = ("im2col", x.shape, pads, w, out_hw, (xp, stride, scratch, kept))
+    cache = ("im2col", x.shape, pads, w, out_hw, (xp, stride, scratch, kept, dilation))
     return out.reshape(x.shape[0], *out_hw, c_out), cache
 
 
@@ -189,7 +205,7 @@ def backward_by_offsets(dout, w, out_hw, cache, input_grad=True):
     at hand (in a layer's scratch), ``dw`` is instead the one product
     ``cols.T @ dout``.
     """
-    xp, (sh, sw), scratch, cols = cache
+    xp, (sh, sw), scratch, cols, (rate_h, rate_w) = cache
     kh, kw, c_in, c_out = w.shape
     n, (ho, wo) = xp.shape[0], out_hw
     d2 = dout.reshape(-1, c_out)  # (N * H_out * W_out, C_out)
@@ -202,13 +218,14 @@ def backward_by_offsets(dout, w, out_hw, cache, input_grad=True):
     patch = empty(scratch, "patch", (n, ho, wo, c_in), w.dtype) if cols is None else None
     dpatch = empty(scratch, "dpatch", (n * ho * wo, c_in), w.dtype) if input_grad else None
     # One kernel offset (u, v) at a time: the input pixels it touched form the
-    # strided slice xp[:, u::sh, v::sw], one per output position.
+    # strided slice xp[:, u*rate_h::sh, v*rate_w::sw], one per output position.
     for u in range(kh):
         for v in range(kw):
+            top, left = u * rate_h, v * rate_w  # where the dilated tap (u, v) reads
             window = (
                 slice(None),
-                slice(u, u + (ho - 1) * sh + 1, sh),
-                slice(v, v + (wo - 1) * sw + 1, sw),
+                slice(top, top + (ho - 1) * sh + 1, sh),
+                slice(left, left + (wo - 1) * sw + 1, sw),
             )
             if cols is None:
                 np.copyto(patch, xp[window])

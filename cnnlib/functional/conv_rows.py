@@ -27,6 +27,10 @@ the shifts onto ``dout`` instead, copying it ``KH`` times side by side; then
 each gradient is one larger matrix product, with no partial sums to add up,
 and the gradient of ``R`` is spread back over the ``KW`` pixels of each
 window row.
+
+Dilation ``(dh, dw)`` fits the same layout: a window row holds ``KW`` pixels
+``dw`` apart, and kernel row ``u`` meets the padded row ``u * dh`` below the
+window's first, so its block of ``R`` is shifted by ``u * dh * W_out`` rows.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from cnnlib.functional.im2col import im2col
 from cnnlib.functional.scratch import empty
 
 
-def forward(xp, w, b, sw, out_hw, scratch=None):
+def forward(xp, w, b, sw, out_hw, scratch=None, dilation=(1, 1)):
     """Convolution of the padded batch ``xp`` (height stride 1) by window rows.
 
     Returns ``out`` of shape ``(N, H_out, W_out, C_out)`` and the cache. The
@@ -47,41 +51,44 @@ def forward(xp, w, b, sw, out_hw, scratch=None):
     kh, kw, c_in, c_out = w.shape
     n, hp = xp.shape[:2]
     ho, wo = out_hw
+    dh, dw = dilation
     rows = empty(scratch, "rows", (n * hp * wo, kw * c_in), w.dtype)
-    im2col(xp, (1, kw), (1, sw), (hp, wo), out=rows)  # windows one row high: R
+    im2col(xp, (1, kw), (1, sw), (hp, wo), out=rows, dilation=(1, dw))  # one row high: R
     w_rows = w.reshape(kh, kw * c_in, c_out)  # kernel row u as a matrix
-    m = n * hp * wo - (kh - 1) * wo  # rows of R that start a window (and a few more)
+    m = n * hp * wo - (kh - 1) * dh * wo  # rows of R that start a window (and a few more)
     # The running sum and one term; the backward pass reuses this memory for G.
     acc, term = empty(scratch, "grid", (2, n * hp * wo, c_out), w.dtype)
     np.matmul(rows[:m], w_rows[0], out=acc[:m])
     term = term[:m]
     for u in range(1, kh):
-        np.matmul(rows[u * wo : u * wo + m], w_rows[u], out=term)
+        shift = u * dh * wo  # kernel row u reads the padded row u * dh below
+        np.matmul(rows[shift : shift + m], w_rows[u], out=term)
         acc[:m] += term
     out = np.add(acc.reshape(n, hp, wo, c_out)[:, :ho], b)  # drop the overhanging rows
-    return out, (rows, xp.shape, sw, scratch)
+    return out, (rows, xp.shape, sw, scratch, dilation)
 
 
 def backward(dout, w, out_hw, cache, input_grad=True):
     """Gradients ``dxp`` (of the padded input, or None when not ``input_grad``) and ``dw``.
 
     Row ``(n, y, j)`` of ``R`` is row ``u`` of the window that starts at
-    ``(n, y - u, j)``, for each ``u`` for which that window exists. ``G``
+    ``(n, y - u dh, j)``, for each ``u`` for which that window exists. ``G``
     lines up the gradients of those windows side by side: ``G[n, y, j, u] =
-    dout[n, y - u, j]``, or 0 where no window starts (``dout`` copied ``KH``
+    dout[n, y - u dh, j]``, or 0 where no window starts (``dout`` copied ``KH``
     times, shifted: im2col of ``dout`` along the height). Then each gradient is
     one matrix product, ``dW = R.T @ G`` (every kernel row at once) and
     ``dR = G @ W.T`` (every window a row belongs to at once).
     """
-    rows, xp_shape, sw, scratch = cache
+    rows, xp_shape, sw, scratch, (rate_h, rate_w) = cache
     ho, wo = out_hw
     kh, kw, c_in, c_out = w.shape
     n, hp = xp_shape[:2]
     g = empty(scratch, "grid", (n, hp, wo, kh, c_out), w.dtype)
     for u in range(kh):
-        g[:, :u, :, u] = 0
-        g[:, u : u + ho, :, u] = dout
-        g[:, u + ho :, :, u] = 0
+        top = u * rate_h  # the window starting at row y - u dh reads row y with kernel row u
+        g[:, :top, :, u] = 0
+        g[:, top : top + ho, :, u] = dout
+        g[:, top + ho :, :, u] = 0
     g = g.reshape(n * hp * wo, kh * c_out)
     dw = np.matmul(rows.T, g)  # (KW * C_in, KH * C_out): column block u is kernel row u
     dw = dw.reshape(kw, c_in, kh, c_out).transpose(2, 0, 1, 3).copy()
@@ -93,7 +100,7 @@ def backward(dout, w, out_hw, cache, input_grad=True):
     np.matmul(g, w_t, out=drows)
     # Each window row copied KW pixels: add their gradients back where they came from.
     drows = drows.reshape(n, hp, wo, kw, c_in)
-    span = (wo - 1) * sw + 1  # the columns that pixel v of the window rows covers, from v
+    span = (wo - 1) * sw + 1  # the columns that pixel v of the window rows covers, from v dw
     if sw == 1:  # pixel 0 covers the first span columns: assign them, zero only the rest
         dxp = np.empty(xp_shape, dtype=w.dtype)
         dxp[:, :, span:] = 0
@@ -101,5 +108,5 @@ def backward(dout, w, out_hw, cache, input_grad=True):
     else:  # wider steps leave gaps between the windows: start from zeros
         dxp = np.zeros(xp_shape, dtype=w.dtype)
     for v in range(1 if sw == 1 else 0, kw):
-        dxp[:, :, v : v + span : sw] += drows[:, :, :, v]
+        dxp[:, :, v * rate_w : v * rate_w + span : sw] += drows[:, :, :, v]
     return dxp, dw

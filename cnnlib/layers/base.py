@@ -21,6 +21,7 @@ and calls those functions. Layers do not own optimisers: the model hands the
 
 from __future__ import annotations
 
+import math
 import re
 from typing import NamedTuple
 
@@ -198,6 +199,19 @@ class Layer:
     def count_params(self) -> int:
         """Total number of weights, trainable or not (Keras' ``count_params``)."""
         return self.param_counts().total
+
+    def count_mult_adds(self) -> int:
+        """Multiply-adds of the layer's weighted sums for one example; 0 by default.
+
+        Convolutions and dense layers override it. Element-wise work
+        (activations, pooling, normalisation) is not counted, as in the usual
+        multiply-add counts of a network.
+        """
+        return 0
+
+    def count_activations(self) -> int:
+        """Number of values the layer outputs for one example."""
+        return math.prod(self.output_shape)
 
     def weights(self) -> dict[str, np.ndarray]:
         """Every weight, trainable ones first: what is saved and loaded."""

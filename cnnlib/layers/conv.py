@@ -3,7 +3,8 @@
 Shapes of one example: ``(H, W, C_in)`` in, ``(H_out, W_out, filters)`` out,
 with ``H_out`` and ``W_out`` from :func:`cnnlib.conv_output_shape`.
 Weights: ``kernel`` of shape ``(KH, KW, C_in, filters)`` and ``bias`` of shape
-``(filters,)``, so ``KH * KW * C_in * filters + filters`` parameters.
+``(filters,)``, so ``KH * KW * C_in * filters + filters`` parameters, and
+``H_out * W_out * filters * KH * KW * C_in`` multiply-adds per example.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from cnnlib._checks import non_negative_int, pair, positive_int
 from cnnlib.functional import conv2d_backward, conv2d_forward
 from cnnlib.functional.scratch import Scratch
 from cnnlib.layers.core import KernelLayer
-from cnnlib.shapes import conv_output_shape, resolve_padding
+from cnnlib.shapes import conv_output_shape, dilated_size, resolve_padding
 
 
 class Conv2D(KernelLayer):
@@ -29,6 +30,11 @@ class Conv2D(KernelLayer):
     padding : "valid", "same", int or (int, int)
         "valid" adds no zeros, "same" adds those that keep ``ceil(H / stride)``
         outputs (Keras' rule); an int ``p`` adds ``p`` zeros on every side.
+    dilation_rate : int or (int, int)
+        Distance between the kernel's taps along the height and the width
+        (Keras' name): a 3×3 kernel with ``dilation_rate=2`` covers 5×5 pixels
+        with 9 weights. Unlike Keras, a stride and a dilation above 1 may be
+        combined.
     activation : str or None
         Applied to the convolution's output; see :class:`Activation`.
     use_bias : bool
@@ -41,6 +47,8 @@ class Conv2D(KernelLayer):
     >>> layer = Conv2D(32, (3, 3), padding="same", activation="relu").build((64, 64, 3), rng=0)
     >>> layer.output_shape, layer.count_params()  # 3*3*3*32 weights + 32 biases
     ((64, 64, 32), 896)
+    >>> Conv2D(8, 3, dilation_rate=2).build((9, 9, 1), rng=0).output_shape  # 9 - 5 + 1
+    (5, 5, 8)
     """
 
     def __init__(
@@ -50,6 +58,7 @@ class Conv2D(KernelLayer):
         strides=1,
         padding="valid",
         activation=None,
+        dilation_rate=1,
         use_bias=True,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
@@ -63,22 +72,44 @@ class Conv2D(KernelLayer):
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.strides = pair(strides, "strides")
         self.padding = check_padding(padding)
+        self.dilation_rate = pair(dilation_rate, "dilation_rate")
         # The big temporaries of a training step's forward and backward, kept for the next.
         self.scratch = Scratch()
 
     def compute_output_shape(self, input_shape):
         h, w, _ = self.maps_shape(input_shape)
-        pads = resolve_padding(self.padding, (h, w), self.kernel_size, self.strides)
-        for axis, n, f, (before, after) in zip(
-            ("height", "width"), (h, w), self.kernel_size, pads, strict=True
+        pads = resolve_padding(
+            self.padding, (h, w), self.kernel_size, self.strides, dilation_hw=self.dilation_rate
+        )
+        for axis, n, f, d, (before, after) in zip(
+            ("height", "width"), (h, w), self.kernel_size, self.dilation_rate, pads, strict=True
         ):
-            if f > n + before + after:
+            if dilated_size(f, d) > n + before + after:
+                dilated = f" (dilation_rate={self.dilation_rate})" if d > 1 else ""
                 raise ValueError(
-                    f"{self.describe()}: kernel_size={self.kernel_size} is larger than its input "
-                    f"along the {axis} ({n}, padding={self.padding!r}); input shape "
+                    f"{self.describe()}: kernel_size={self.kernel_size}{dilated} is larger than "
+                    f"its input along the {axis} ({n}, padding={self.padding!r}); input shape "
                     f"{tuple(input_shape)}. Use a smaller kernel, padding='same' or a larger input"
                 )
-        return (*conv_output_shape((h, w), self.kernel_size, pads, self.strides), self.filters)
+        hw = conv_output_shape((h, w), self.kernel_size, pads, self.strides, self.dilation_rate)
+        return (*hw, self.filters)
+
+    def padding_before(self) -> tuple[int, int]:
+        """The zeros added before the first row and the first column (top, left)."""
+        pads = resolve_padding(
+            self.padding,
+            self.input_shape[:2],
+            self.kernel_size,
+            self.strides,
+            dilation_hw=self.dilation_rate,
+        )
+        return pads[0][0], pads[1][0]
+
+    def count_mult_adds(self) -> int:
+        """Multiply-adds of one example: each output value is a sum of KH·KW·C_in products."""
+        h_out, w_out, filters = self.output_shape
+        kh, kw = self.kernel_size
+        return h_out * w_out * filters * kh * kw * self.input_shape[2]
 
     def kernel_shape(self, input_shape):
         return (*self.kernel_size, input_shape[2], self.filters)
@@ -91,6 +122,7 @@ class Conv2D(KernelLayer):
             self.params.get("bias"),
             stride=self.strides,
             padding=self.padding,
+            dilation=self.dilation_rate,
             scratch=self.scratch if training else None,  # inference keeps no memory
         )
         out, activation_cache = self.activation.forward_pass(z, skip_activation=skip_activation)
@@ -113,6 +145,7 @@ class Conv2D(KernelLayer):
             "kernel_size": list(self.kernel_size),
             "strides": list(self.strides),
             "padding": list(self.padding) if isinstance(self.padding, tuple) else self.padding,
+            "dilation_rate": list(self.dilation_rate),
         }
 
 

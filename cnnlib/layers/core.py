@@ -211,6 +211,10 @@ class Dense(KernelLayer):
     def kernel_shape(self, input_shape):
         return (input_shape[0], self.units)
 
+    def count_mult_adds(self) -> int:
+        """``D * units``: each output is a sum of ``D`` products."""
+        return self.input_shape[0] * self.units
+
     def forward_pass(self, x, training=False, skip_activation=False):
         """``(N, D)`` to ``(N, units)``; ``skip_activation`` returns ``x @ kernel + bias``."""
         z, dense_cache = dense_forward(

@@ -58,7 +58,9 @@ class Pooling2D(Layer):
                 f"{self.describe()}: pool_size={self.pool_size} is larger than its input "
                 f"({h}, {w}) with padding='valid'; use a smaller pool_size or padding='same'"
             )
-        hw = conv_output_shape((h, w), self.pool_size, "valid", self.strides, keep_partial)
+        hw = conv_output_shape(
+            (h, w), self.pool_size, "valid", self.strides, ceil_mode=keep_partial
+        )
         return (*hw, c)
 
     def forward_pass(self, x, training=False):

@@ -25,6 +25,8 @@ Each module draws one kind of picture:
   labelled images, learned filters, feature maps at each depth.
 - :mod:`cnnlib.plotting.backprop`: the backward pass: a graph of operations,
   the gradients of convolution and pooling, im2col.
+- :mod:`cnnlib.plotting.receptive`: dilated kernels, and the pixels that one
+  value of a layer depends on.
 """
 
 from cnnlib.plotting.activations import (
@@ -71,6 +73,7 @@ from cnnlib.plotting.images import (
 )
 from cnnlib.plotting.models import draw_model
 from cnnlib.plotting.pooling import draw_pooling, draw_shift_comparison, pooling_sources
+from cnnlib.plotting.receptive import dilation_taps, draw_dilated_kernels, draw_receptive_fields
 from cnnlib.plotting.training import (
     plot_history,
     show_confusion_matrix,
@@ -85,10 +88,12 @@ __all__ = [
     "activation_curve",
     "animate_conv",
     "compact_png",
+    "dilation_taps",
     "draw_computation_graph",
     "draw_conv_result",
     "draw_conv_step",
     "draw_dense_layer",
+    "draw_dilated_kernels",
     "draw_dropout",
     "draw_flatten",
     "draw_grid",
@@ -99,6 +104,7 @@ __all__ = [
     "draw_pool_routing",
     "draw_pooling",
     "draw_probabilities",
+    "draw_receptive_fields",
     "draw_rectified",
     "draw_shift_comparison",
     "draw_steps",

@@ -58,6 +58,8 @@ def layer_settings(layer) -> str:
     >>> import cnnlib as cl
     >>> layer_settings(cl.Conv2D(32, 3, padding="same", activation="relu"))
     '32 filters 3×3, same, relu'
+    >>> layer_settings(cl.Conv2D(8, 3, dilation_rate=2, padding="same"))
+    '8 filters 3×3, dilation 2, same'
     >>> layer_settings(cl.MaxPooling2D(2))
     '2×2, stride 2'
     >>> layer_settings(cl.Dense(10, activation="softmax"))
@@ -70,6 +72,9 @@ def layer_settings(layer) -> str:
         parts.append(f"{config['filters']} filters {_size(config['kernel_size'])}")
         if any(s != 1 for s in config["strides"]):
             parts.append(f"stride {_size(config['strides'])}")
+        rate = config.get("dilation_rate", [1, 1])
+        if any(d != 1 for d in rate):
+            parts.append(f"dilation {rate[0] if rate[0] == rate[1] else tuple(rate)}")
         padding = config["padding"]
         if padding == "same":
             parts.append("same")
