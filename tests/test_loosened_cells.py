@@ -48,6 +48,9 @@ LOOSENED = {
         "training-44": CHAOTIC,
         "training-46": CHAOTIC,
         "training-48": CHAOTIC,
+        "training-55": CHAOTIC,
+        "training-58": CHAOTIC,
+        "training-61": CHAOTIC,
     },
 }
 
