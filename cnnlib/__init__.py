@@ -13,15 +13,18 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :mod:`cnnlib.gradcheck`: numerical gradients
 - Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
   :class:`Dense`, ...), the :class:`Sequential` model with ``summary()``,
-  ``compile()``, ``fit()``, ``evaluate()``, ``predict()`` and ``save()``, and
-  :func:`load_model`
+  ``compile()``, ``fit()``, ``evaluate()``, ``predict()`` and ``save()``, the
+  functional :class:`Model` (:func:`Input`, layers called on tensors, :class:`Add`)
+  for networks that are not a chain, and :func:`load_model`
 - :mod:`cnnlib.optimizers` (SGD, Adam), :mod:`cnnlib.losses`,
   :mod:`cnnlib.initializers`, :mod:`cnnlib.datasets` (digits, MNIST)
 """
 
 from cnnlib import datasets, functional, gradcheck, initializers, layers, loops, losses, optimizers
+from cnnlib.graph import Input, Model
 from cnnlib.layers import (
     Activation,
+    Add,
     AveragePooling2D,
     BatchNormalization,
     Conv2D,
@@ -65,6 +68,7 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "Add",
     "AveragePooling2D",
     "BatchNormalization",
     "Conv2D",
@@ -74,9 +78,11 @@ __all__ = [
     "GlobalAveragePooling2D",
     "GlobalMaxPooling2D",
     "History",
+    "Input",
     "LeakyReLU",
     "MaxPooling2D",
     "MinPooling2D",
+    "Model",
     "ReLU",
     "Sequential",
     "Softmax",
