@@ -20,7 +20,17 @@ The chapters of the book import it as ``import cnnlib as cl``.
   :mod:`cnnlib.initializers`, :mod:`cnnlib.datasets` (digits, MNIST)
 """
 
-from cnnlib import datasets, functional, gradcheck, initializers, layers, loops, losses, optimizers
+from cnnlib import (
+    callbacks,
+    datasets,
+    functional,
+    gradcheck,
+    initializers,
+    layers,
+    loops,
+    losses,
+    optimizers,
+)
 from cnnlib.graph import Input, Model
 from cnnlib.layers import (
     Activation,
@@ -87,11 +97,14 @@ __all__ = [
     "Sequential",
     "Softmax",
     "activation_derivative",
+    "augment",
+    "callbacks",
     "conv2d",
     "conv_output_shape",
     "conv_output_size",
     "datasets",
     "elu",
+    "explain",
     "functional",
     "global_avg_pool",
     "global_max_pool",

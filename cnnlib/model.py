@@ -276,6 +276,7 @@ class Sequential:
         shuffle=True,
         seed=None,
         verbose=1,
+        callbacks=None,
     ) -> History:
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches.
 
@@ -297,6 +298,8 @@ class Sequential:
         verbose : 0, 1 or 2
             0 silent; 1 a progress bar per epoch (tqdm: a widget in notebooks,
             text in a terminal); 2 one line of results per epoch.
+        callbacks : list of cnnlib.callbacks.Callback, optional
+            For example ``LearningRateScheduler`` or ``EarlyStopping``.
 
         Returns
         -------
@@ -315,6 +318,7 @@ class Sequential:
             shuffle,
             seed,
             verbose,
+            callbacks,
         )
 
     def logs(self, loss: float, accuracy: float) -> dict[str, float]:
