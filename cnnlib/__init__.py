@@ -18,11 +18,16 @@ The chapters of the book import it as ``import cnnlib as cl``.
   for networks that are not a chain, and :func:`load_model`
 - :mod:`cnnlib.optimizers` (SGD, Adam), :mod:`cnnlib.losses`,
   :mod:`cnnlib.initializers`, :mod:`cnnlib.datasets` (digits, MNIST)
+- training practice: :mod:`cnnlib.callbacks` (``LearningRateScheduler``,
+  ``EarlyStopping``), ``weight_decay`` of the optimisers, :mod:`cnnlib.augment`
+  (random shifts and rotations), :mod:`cnnlib.explain` (saliency and occlusion maps)
 """
 
 from cnnlib import (
+    augment,
     callbacks,
     datasets,
+    explain,
     functional,
     gradcheck,
     initializers,
