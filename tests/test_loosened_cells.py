@@ -30,6 +30,7 @@ LOOSENED = {
     "architectures": {"architectures-32": CHAOTIC},
     "convolution": {"cell-21": WIDGETS},
     "filters": {"filters-25": WIDGETS},
+    "modern": {"modern-06": CHAOTIC, "modern-12": CHAOTIC, "modern-17": CHAOTIC},
     "padding_stride": {"cell-39": WIDGETS},
     "pooling": {"8cbb52b461": WIDGETS},
     "practice": {
