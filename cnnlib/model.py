@@ -74,8 +74,10 @@ class Sequential:
         """Name ``layer`` (unless it has a name), build it for the current output, append it."""
         if not isinstance(layer, Layer):
             raise TypeError(f"layers must be cnnlib layers; received {layer!r}")
-        if layer.built:
-            raise ValueError(f"{layer.describe()} is already built (in another model?)")
+        if layer.built or getattr(layer, "called", False):
+            raise ValueError(
+                f"{layer.describe()} is already built or called on a tensor (in another model?)"
+            )
         if self.input_shape is None:
             if self.layers or layer.input_shape is None:
                 raise ValueError(

@@ -144,6 +144,8 @@ def test_mistakes_give_clear_errors():
     model = cl.Model(x, cl.Flatten()(y))
     with pytest.raises(TypeError, match="functional Model is fixed"):
         model.add(cl.Dense(2))
+    with pytest.raises(ValueError, match="called on a tensor"):
+        cl.Sequential([conv], input_shape=(4, 4, 1))
     with pytest.raises(ValueError, match="unique"):
         z = cl.Flatten(name="same")(cl.Conv2D(1, 3, name="same")(cl.Input((4, 4, 1))))
         cl.Model(z.inputs[0].inputs[0], z)
