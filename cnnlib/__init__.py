@@ -15,15 +15,33 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :mod:`cnnlib.gradcheck`: numerical gradients
 - Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
   :class:`Dense`, ...), the :class:`Sequential` model with ``summary()``,
-  ``compile()``, ``fit()``, ``evaluate()``, ``predict()`` and ``save()``, and
-  :func:`load_model`
+  ``compile()``, ``fit()``, ``evaluate()``, ``predict()`` and ``save()``, the
+  functional :class:`Model` (:func:`Input`, layers called on tensors, :class:`Add`)
+  for networks that are not a chain, and :func:`load_model`
 - :mod:`cnnlib.optimizers` (SGD, Adam), :mod:`cnnlib.losses`,
   :mod:`cnnlib.initializers`, :mod:`cnnlib.datasets` (digits, MNIST)
+- training practice: :mod:`cnnlib.callbacks` (``LearningRateScheduler``,
+  ``EarlyStopping``), ``weight_decay`` of the optimisers, :mod:`cnnlib.augment`
+  (random shifts and rotations), :mod:`cnnlib.explain` (saliency and occlusion maps)
 """
 
-from cnnlib import datasets, functional, gradcheck, initializers, layers, loops, losses, optimizers
+from cnnlib import (
+    augment,
+    callbacks,
+    datasets,
+    explain,
+    functional,
+    gradcheck,
+    initializers,
+    layers,
+    loops,
+    losses,
+    optimizers,
+)
+from cnnlib.graph import Input, Model
 from cnnlib.layers import (
     Activation,
+    Add,
     AveragePooling2D,
     BatchNormalization,
     Conv2D,
@@ -74,6 +92,7 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "Add",
     "AveragePooling2D",
     "BatchNormalization",
     "Conv2D",
@@ -83,14 +102,18 @@ __all__ = [
     "GlobalAveragePooling2D",
     "GlobalMaxPooling2D",
     "History",
+    "Input",
     "LeakyReLU",
     "MaxPooling2D",
     "MinPooling2D",
+    "Model",
     "ReLU",
     "ReceptiveField",
     "Sequential",
     "Softmax",
     "activation_derivative",
+    "augment",
+    "callbacks",
     "conv2d",
     "conv_output_shape",
     "conv_output_size",
@@ -98,6 +121,7 @@ __all__ = [
     "conv_transpose_output_size",
     "datasets",
     "elu",
+    "explain",
     "functional",
     "global_avg_pool",
     "global_max_pool",

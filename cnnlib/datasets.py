@@ -1,5 +1,9 @@
 """Data sets for the book: scikit-learn's digits (offline) and MNIST (IDX files).
 
+MNIST's 10,000 test images ship with the book (``data/mnist`` of the
+repository, installed as ``share/cnnlib/mnist``): :func:`load_mnist_test_bundled`
+reads them offline, checked like every MNIST file.
+
 Both return Keras-style ``(x_train, y_train), (x_test, y_test)`` with images
 as NHWC float arrays in ``[0, 1]`` and labels as integer class numbers.
 """
@@ -10,6 +14,7 @@ import gzip
 import hashlib
 import math
 import os
+import sys
 import zlib
 from pathlib import Path
 
@@ -49,6 +54,12 @@ MAX_IDX_BYTES = 64 * 2**20  # refuse IDX files announcing more data than this (6
 # A long-lived public mirror of the original files (the original site often
 # refuses automated downloads). Override with ``base_url`` or CNNLIB_MNIST_URL.
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+# The bundled test set: in a checkout (or an editable install) beside the package,
+# in an installed wheel under the environment's share/ folder (pyproject's data-files).
+BUNDLED_MNIST_DIRS = (
+    Path(__file__).resolve().parents[1] / "data" / "mnist",
+    Path(sys.prefix) / "share" / "cnnlib" / "mnist",
+)
 _IDX_MAGIC = {1: 0x00000801, 3: 0x00000803}  # unsigned bytes, 1-D labels / 3-D images
 
 
@@ -228,6 +239,68 @@ def load_mnist(
         pixels = np.divide(images, 255, dtype=dtype)[..., None]  # no float64 copy on the way
         loaded.append((pixels, labels.astype(np.int64)))
     return tuple(loaded) if subset == "both" else loaded[0]
+
+
+def bundled_mnist_dir() -> Path:
+    """The folder of the MNIST test files that ship with cnnlib.
+
+    ``data/mnist`` beside the package in a checkout of the repository (also
+    for an editable install), else ``share/cnnlib/mnist`` of the Python
+    environment, where an installed wheel puts them.
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither folder holds the two files.
+    """
+    images, labels = (MNIST_FILES[key][0] + ".gz" for key in ("test_images", "test_labels"))
+    for folder in BUNDLED_MNIST_DIRS:
+        if (folder / images).is_file() and (folder / labels).is_file():
+            return folder
+    raise FileNotFoundError(
+        f"the bundled MNIST test files ({images}, {labels}) are in none of "
+        f"{[str(f) for f in BUNDLED_MNIST_DIRS]}; reinstall cnnlib, or use load_mnist()"
+    )
+
+
+def load_mnist_test_bundled(n_train: int | None = None, *, dtype=np.float32):
+    """MNIST's 10,000 test images, offline: the copy that ships with cnnlib.
+
+    The two files are byte for byte those published by LeCun, Cortes and
+    Burges (CC BY-SA 3.0, see ``data/mnist/README.md``); like every MNIST
+    file they are checked against their SHA-256 on every load.
+
+    Parameters
+    ----------
+    n_train : int, optional
+        Split the images in order: the first ``n_train`` to train, the rest
+        to test (``8000`` is the split of ``python -m cnnlib.train_mnist
+        --test-only``). By default all 10,000 are returned together.
+    dtype : floating dtype
+        Type of the returned images.
+
+    Returns
+    -------
+    ``(x, y)``, or ``(x_train, y_train), (x_test, y_test)`` with ``n_train``:
+    images of shape ``(N, 28, 28, 1)`` in ``[0, 1]``, labels ``(N,)`` of int64.
+
+    Examples
+    --------
+    >>> (x_train, y_train), (x_test, y_test) = load_mnist_test_bundled(8000)
+    >>> x_train.shape, x_test.shape
+    ((8000, 28, 28, 1), (2000, 28, 28, 1))
+    """
+    x, y = load_mnist(bundled_mnist_dir(), subset="test", download=False, dtype=dtype)
+    if n_train is None:
+        return x, y
+    if isinstance(n_train, bool) or not isinstance(n_train, (int, np.integer)):
+        raise ValueError(f"n_train must be an integer; received n_train={n_train!r}")
+    if not 0 < n_train < len(x):
+        raise ValueError(
+            f"n_train must be between 1 and {len(x) - 1} (the test set has {len(x):,} "
+            f"images); received n_train={n_train}"
+        )
+    return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
 
 
 def _floating_dtype(dtype) -> np.dtype:

@@ -74,8 +74,10 @@ class Sequential:
         """Name ``layer`` (unless it has a name), build it for the current output, append it."""
         if not isinstance(layer, Layer):
             raise TypeError(f"layers must be cnnlib layers; received {layer!r}")
-        if layer.built:
-            raise ValueError(f"{layer.describe()} is already built (in another model?)")
+        if layer.built or getattr(layer, "called", False):
+            raise ValueError(
+                f"{layer.describe()} is already built or called on a tensor (in another model?)"
+            )
         if self.input_shape is None:
             if self.layers or layer.input_shape is None:
                 raise ValueError(
@@ -282,6 +284,7 @@ class Sequential:
         shuffle=True,
         seed=None,
         verbose=1,
+        callbacks=None,
     ) -> History:
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches.
 
@@ -303,6 +306,8 @@ class Sequential:
         verbose : 0, 1 or 2
             0 silent; 1 a progress bar per epoch (tqdm: a widget in notebooks,
             text in a terminal); 2 one line of results per epoch.
+        callbacks : list of cnnlib.callbacks.Callback, optional
+            For example ``LearningRateScheduler`` or ``EarlyStopping``.
 
         Returns
         -------
@@ -321,6 +326,7 @@ class Sequential:
             shuffle,
             seed,
             verbose,
+            callbacks,
         )
 
     def logs(self, loss: float, accuracy: float) -> dict[str, float]:

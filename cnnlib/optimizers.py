@@ -23,14 +23,28 @@ class Optimizer:
     ----------
     learning_rate : float
         Size of the steps, ``> 0``.
+    weight_decay : float, optional
+        L2 weight decay, as Keras' ``weight_decay``: before each step every
+        kernel (the weights named ``kernel``; not biases, nor batch
+        normalisation's scale and shift) shrinks by ``learning_rate *
+        weight_decay`` of itself, ``w -= learning_rate * weight_decay * w``.
+        For SGD this is the gradient step of the penalty
+        ``weight_decay / 2 * sum(w**2)`` added to the loss.
     """
 
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate, weight_decay=None):
         self.learning_rate = real_number(learning_rate, "learning_rate")
         if not 0 < self.learning_rate < math.inf:
             raise ValueError(
                 f"learning_rate must be positive and finite; received {learning_rate!r}"
             )
+        if weight_decay is not None:
+            weight_decay = real_number(weight_decay, "weight_decay")
+            if not 0 <= weight_decay < math.inf:
+                raise ValueError(
+                    f"weight_decay must be at least 0 and finite; received {weight_decay!r}"
+                )
+        self.weight_decay = weight_decay
         self.iterations = 0  # number of steps taken
         self.slots: dict[str, dict[str, np.ndarray]] = {}  # state per parameter
 
@@ -48,6 +62,8 @@ class Optimizer:
                 raise ValueError(
                     f"the gradient of {key} has shape {grad.shape}; expected {param.shape}"
                 )
+            if self.weight_decay and key.rsplit("/", 1)[-1] == "kernel":
+                param -= param * param.dtype.type(self.learning_rate * self.weight_decay)
             self.update(param, grad.astype(param.dtype, copy=False), self.slot(key, param))
         self.iterations += 1
 
@@ -62,8 +78,11 @@ class Optimizer:
         raise NotImplementedError
 
     def get_config(self) -> dict:
-        """The constructor's arguments."""
-        return {"learning_rate": self.learning_rate}
+        """The constructor's arguments (``weight_decay`` only when it is set)."""
+        config = {"learning_rate": self.learning_rate}
+        if self.weight_decay is not None:
+            config["weight_decay"] = self.weight_decay
+        return config
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -89,8 +108,8 @@ class SGD(Optimizer):
         Look ahead along the velocity (Nesterov's accelerated gradient).
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None):
+        super().__init__(learning_rate, weight_decay)
         self.momentum = real_number(momentum, "momentum")
         if not 0 <= self.momentum < 1:
             raise ValueError(f"momentum must be in [0, 1); received momentum={momentum!r}")
@@ -137,8 +156,10 @@ class Adam(Optimizer):
         Keeps the division finite; Keras' default 1e-7.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None
+    ):
+        super().__init__(learning_rate, weight_decay)
         self.beta_1 = real_number(beta_1, "beta_1")
         self.beta_2 = real_number(beta_2, "beta_2")
         self.epsilon = real_number(epsilon, "epsilon")

@@ -156,6 +156,8 @@ def planned_weights(model_config: dict) -> dict[str, tuple[int, ...]]:
     Names follow :meth:`Sequential.add`; each layer's arguments are checked by
     its constructor and its input by ``compute_output_shape``.
     """
+    if model_config.get("class_name") == "Model":
+        return planned_functional_weights(model_config)
     entries = model_config["layers"]
     if not isinstance(entries, list) or not 0 < len(entries) <= MAX_LAYERS:
         count = len(entries) if isinstance(entries, list) else type(entries).__name__
@@ -171,6 +173,76 @@ def planned_weights(model_config: dict) -> dict[str, tuple[int, ...]]:
     return planned
 
 
+def planned_functional_weights(model_config: dict) -> dict[str, tuple[int, ...]]:
+    """As :func:`planned_weights` for a functional :class:`~cnnlib.Model`.
+
+    Each layer must be named, and may read only the input or layers listed
+    before it, so the graph has no cycle and is checked in one pass; the last
+    layer is the output, and every layer must lead to it.
+    """
+    entries = model_config["layers"]
+    if not isinstance(entries, list) or not 0 < len(entries) <= MAX_LAYERS:
+        count = len(entries) if isinstance(entries, list) else type(entries).__name__
+        raise ValueError(f"expected a list of 1 to {MAX_LAYERS} layers; received {count}")
+    input_name = model_config["input_name"]
+    if not isinstance(input_name, str):
+        raise TypeError(f"input_name must be a string; received {type(input_name).__name__}")
+    shapes = {input_name: shape_tuple(model_config["input_shape"])}
+    planned, used = {}, set()
+    for entry in entries:
+        layer = new_layer(entry)
+        inbound = entry["inbound"]
+        if (
+            not isinstance(inbound, list)
+            or not inbound
+            or len(inbound) > MAX_LAYERS
+            or not all(isinstance(n, str) for n in inbound)
+        ):
+            raise ValueError(f"layer {layer.name!r} must read a list of 1 to {MAX_LAYERS} names")
+        if layer.name is None or layer.name in shapes:
+            raise ValueError(f"layers must have unique names; received {layer.name!r} again")
+        unknown = [n for n in inbound if n not in shapes]
+        if unknown:
+            raise ValueError(
+                f"layer {layer.name!r} reads {unknown}, which are neither the input nor a "
+                "layer listed before it"
+            )
+        many = getattr(layer, "multiple_inputs", False)
+        if not many and len(inbound) != 1:
+            raise ValueError(f"layer {layer.name!r} reads one input; received {len(inbound)}")
+        input_shapes = [shapes[n] for n in inbound]
+        shape = input_shapes if many else input_shapes[0]
+        shapes[layer.name] = layer.compute_output_shape(shape)
+        planned.update({f"{layer.name}/{k}": s for k, s in layer.weight_shapes(shape).items()})
+        used.update(inbound)
+    unused = [e["config"]["name"] for e in entries[:-1] if e["config"]["name"] not in used]
+    if unused or input_name not in used:
+        raise ValueError(f"every layer must lead to the output; {unused or [input_name]} do not")
+    return planned
+
+
+def functional_from_config(model_config: dict):
+    """A new functional :class:`~cnnlib.Model` with fresh weights from its configuration."""
+    from cnnlib.graph import Input, Model
+
+    tensors = {
+        model_config["input_name"]: Input(model_config["input_shape"], model_config["input_name"])
+    }
+    for entry in model_config["layers"]:
+        layer = new_layer(entry)
+        inputs = [tensors[name] for name in entry["inbound"]]
+        tensors[layer.name] = layer(
+            inputs if getattr(layer, "multiple_inputs", False) else inputs[0]
+        )
+    return Model(
+        tensors[model_config["input_name"]],
+        tensors[model_config["layers"][-1]["config"]["name"]],
+        seed=model_config["seed"],
+        dtype=model_config["dtype"],
+        name=model_config["name"],
+    )
+
+
 def new_layer(entry: dict):
     """An unbuilt layer from one entry ``{"class_name": ..., "config": {...}}``."""
     if entry["class_name"] not in LAYER_CLASSES:
@@ -182,6 +254,8 @@ def new_layer(entry: dict):
 
 def model_from_config(model_config: dict) -> Sequential:
     """A new model with fresh weights from the output of :meth:`Sequential.get_config`."""
+    if model_config.get("class_name") == "Model":
+        return functional_from_config(model_config)
     return Sequential(
         [new_layer(entry) for entry in model_config["layers"]],
         input_shape=model_config["input_shape"],

@@ -33,8 +33,29 @@ class History:
         return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
 
 
-def fit(model, x, y, epochs, batch_size, validation_data, validation_split, shuffle, seed, verbose):
+def fit(
+    model,
+    x,
+    y,
+    epochs,
+    batch_size,
+    validation_data,
+    validation_split,
+    shuffle,
+    seed,
+    verbose,
+    callbacks=None,
+):
     """Train ``model``; the arguments are those of :meth:`Sequential.fit`."""
+    from cnnlib.callbacks import Callback
+
+    callbacks = list(callbacks or [])
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                "callbacks must be cnnlib.callbacks objects, for example "
+                f"cl.callbacks.EarlyStopping(patience=3); received {callback!r}"
+            )
     model.check_compiled()
     x = model.check_x(x)
     y = model.check_y(y, len(x))
@@ -56,7 +77,13 @@ def fit(model, x, y, epochs, batch_size, validation_data, validation_split, shuf
         validation_data = (x_val, model.check_y(validation_data[1], len(x_val)))
     rng = model.shuffle_rng if seed is None else np.random.default_rng(seed)
     history, diverged = History(), None
+    model.stop_training = False
+    for callback in callbacks:
+        callback.set_model(model)
+        callback.on_train_begin()
     for epoch in range(epochs):
+        for callback in callbacks:
+            callback.on_epoch_begin(epoch)
         order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
         batches = [order[i : i + batch_size] for i in range(0, len(x), batch_size)]
         bar = progress_bar(verbose, len(batches), f"Epoch {epoch + 1}/{epochs}")
@@ -75,6 +102,8 @@ def fit(model, x, y, epochs, batch_size, validation_data, validation_split, shuf
         if validation_data is not None:
             val = model.evaluate(*validation_data, batch_size=batch_size, return_dict=True)
             logs.update({f"val_{key}": value for key, value in val.items()})
+        for callback in callbacks:
+            callback.on_epoch_end(epoch, logs)
         history.append(epoch, logs)
         if bar is not None:
             bar.set_postfix(rounded(logs))
@@ -90,6 +119,10 @@ def fit(model, x, y, epochs, batch_size, validation_data, validation_split, shuf
                 stacklevel=3,
             )
             break
+        if model.stop_training:
+            break
+    for callback in callbacks:
+        callback.on_train_end()
     return history
 
 

@@ -12,7 +12,9 @@ import pytest
 
 from cnnlib import datasets
 
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+ROOT = Path(__file__).resolve().parents[1]
+# The MNIST test set that ships with the repository (data/mnist, byte for byte the published files).
+BUNDLED_MNIST = ROOT / "data" / "mnist"
 
 
 def idx_bytes(array: np.ndarray) -> bytes:
@@ -113,11 +115,10 @@ def test_a_changed_cached_file_is_refused_on_every_load(tmp_path, monkeypatch):
         datasets.load_mnist(tmp_path, subset="test", download=False)
 
 
-@pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason="the shared MNIST test set is absent")
 @pytest.mark.parametrize("compress", [True, False])
 def test_relabelled_real_mnist_in_the_cache_is_refused(tmp_path, compress):
-    images = gzip.decompress((SHARED_MNIST / "t10k-images-idx3-ubyte.gz").read_bytes())
-    labels = bytearray(gzip.decompress((SHARED_MNIST / "t10k-labels-idx1-ubyte.gz").read_bytes()))
+    images = gzip.decompress((BUNDLED_MNIST / "t10k-images-idx3-ubyte.gz").read_bytes())
+    labels = bytearray(gzip.decompress((BUNDLED_MNIST / "t10k-labels-idx1-ubyte.gz").read_bytes()))
     labels[8:] = bytes(1 if label == 7 else label for label in labels[8:])  # every 7 is a 1
     for name, raw in (("t10k-images-idx3-ubyte", images), ("t10k-labels-idx1-ubyte", labels)):
         if compress:
@@ -129,10 +130,8 @@ def test_relabelled_real_mnist_in_the_cache_is_refused(tmp_path, compress):
 
 
 def test_unpacked_real_files_pass_the_check(tmp_path):
-    if not SHARED_MNIST.is_dir():
-        pytest.skip("the shared MNIST test set is absent")
     for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
-        (tmp_path / name).write_bytes(gzip.decompress((SHARED_MNIST / f"{name}.gz").read_bytes()))
+        (tmp_path / name).write_bytes(gzip.decompress((BUNDLED_MNIST / f"{name}.gz").read_bytes()))
     _, y = datasets.load_mnist(tmp_path, subset="test", download=False)
     assert y.shape == (10_000,)
 
@@ -245,9 +244,8 @@ def test_unreachable_server_says_how_to_fix(tmp_path):
         datasets.load_mnist(tmp_path, subset="test", base_url="http://127.0.0.1:9/")
 
 
-@pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason="the shared MNIST test set is absent")
 def test_real_mnist_test_set():
-    x, y = datasets.load_mnist(SHARED_MNIST, subset="test", download=False)
+    x, y = datasets.load_mnist(BUNDLED_MNIST, subset="test", download=False)
     assert x.shape == (10_000, 28, 28, 1) and y.shape == (10_000,)
     assert x.min() == 0.0 and x.max() == 1.0
     np.testing.assert_array_equal(y[:10], [7, 2, 1, 0, 4, 1, 4, 9, 5, 9])
@@ -263,3 +261,59 @@ def test_digits_split_is_fixed_and_stratified():
     assert set(np.bincount(y_test)) <= {35, 36, 37}
     (_, again), _ = datasets.load_digits()
     np.testing.assert_array_equal(y_train, again)
+
+
+def test_the_bundled_files_are_the_published_ones():
+    for key in ("test_images", "test_labels"):
+        name, sha256 = datasets.MNIST_FILES[key]
+        assert hashlib.sha256((BUNDLED_MNIST / f"{name}.gz").read_bytes()).hexdigest() == sha256
+    readme = (BUNDLED_MNIST / "README.md").read_text(encoding="utf-8")
+    for credit in ("CC BY-SA 3.0", "LeCun", "Cortes", "Burges"):
+        assert credit in readme
+
+
+def test_the_bundled_test_set_loads_offline_and_splits_in_order():
+    assert datasets.bundled_mnist_dir() == BUNDLED_MNIST
+    x, y = datasets.load_mnist_test_bundled()
+    assert x.shape == (10_000, 28, 28, 1) and x.dtype == np.float32
+    (x_train, y_train), (x_test, y_test) = datasets.load_mnist_test_bundled(8000, dtype=np.float64)
+    assert x_train.shape == (8000, 28, 28, 1) and x_test.shape == (2000, 28, 28, 1)
+    assert x_train.dtype == np.float64
+    np.testing.assert_array_equal(np.concatenate([y_train, y_test]), y)
+    np.testing.assert_array_equal(x_test[:, :, :, 0].astype(np.float32), x[8000:, :, :, 0])
+
+
+@pytest.mark.parametrize("n_train", [0, 10_000, -1, 2.5, True, "8000"])
+def test_the_bundled_split_must_leave_both_parts(n_train):
+    with pytest.raises(ValueError, match="n_train must be"):
+        datasets.load_mnist_test_bundled(n_train)
+
+
+def test_a_changed_bundled_file_is_refused(tmp_path, monkeypatch):
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (tmp_path / name).write_bytes((BUNDLED_MNIST / name).read_bytes())
+    labels = bytearray(gzip.decompress((BUNDLED_MNIST / "t10k-labels-idx1-ubyte.gz").read_bytes()))
+    labels[8] = (labels[8] + 1) % 10  # one label changed: still valid IDX, not MNIST
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(bytes(labels), 1))
+    monkeypatch.setattr(datasets, "BUNDLED_MNIST_DIRS", (tmp_path,))
+    with pytest.raises(ValueError, match="not the published MNIST file"):
+        datasets.load_mnist_test_bundled()
+
+
+def test_missing_bundled_files_say_where_they_were_looked_for(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "BUNDLED_MNIST_DIRS", (tmp_path / "a", tmp_path / "b"))
+    with pytest.raises(FileNotFoundError, match="bundled MNIST test files") as info:
+        datasets.load_mnist_test_bundled()
+    assert str(tmp_path / "b") in str(info.value)
+
+
+def test_an_installed_wheel_carries_the_bundled_files():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["setuptools"]["data-files"]["share/cnnlib/mnist"]
+    assert sorted(Path(f).name for f in shipped) == sorted(
+        p.name for p in BUNDLED_MNIST.iterdir() if p.is_file()
+    )
+    assert all((ROOT / f).is_file() for f in shipped)
+    # where the wheel installs them is the loader's second folder
+    assert datasets.BUNDLED_MNIST_DIRS[1].parts[-3:] == ("share", "cnnlib", "mnist")

@@ -39,6 +39,20 @@ def small_model_file(path):
         return {key: archive[key] for key in archive.files}
 
 
+def small_residual_file(path):
+    x = cl.Input((5, 5, 2))
+    y = cl.Conv2D(2, 3, padding="same")(x)
+    y = cl.Add()([y, x])
+    out = cl.Dense(3, activation="softmax")(cl.Flatten()(y))
+    cl.Model(x, out).save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+def functional_edit(edit):
+    return lambda config: edit(config["model"]["layers"])
+
+
 def write_arrays(path, arrays):
     with open(path, "wb") as file:
         np.savez(file, **arrays)
@@ -134,6 +148,42 @@ def craft_model_files(folder: Path) -> dict[str, tuple[Path, str]]:
         "format_version '1'",
         r"format version of dtype <U1.*the integer 1",
         {**arrays, "format_version": np.array("1")},
+    )
+
+    # The functional format (cnnlib.Model): each layer names what it reads.
+    residual = small_residual_file(folder / "residual.npz")
+    relu = {"class_name": "ReLU", "config": {"name": "relu"}, "inbound": ["add"]}
+    add(
+        "functional: 16,000 layers",
+        r"1 to 1000 layers; received 16004",
+        with_architecture(residual, functional_edit(lambda layers: layers.extend([relu] * 16_000))),
+    )
+    add(
+        "functional: a cycle",
+        r"reads \['add'\], which are neither the input nor a layer listed before it",
+        with_architecture(residual, functional_edit(lambda ls: ls[0].update(inbound=["add"]))),
+    )
+    add(
+        "functional: 100,000 inputs",
+        r"must read a list of 1 to 1000 names",
+        with_architecture(
+            residual,
+            functional_edit(lambda ls: ls[1].update(inbound=["input_layer"] * 100_000)),
+        ),
+    )
+    add(
+        "functional: units 10**9",
+        r"dense/kernel .* has shape \(50, 3\).*expects \(50, 1000000000\)",
+        with_architecture(
+            residual, functional_edit(lambda ls: ls[3]["config"].update(units=10**9))
+        ),
+    )
+    add(
+        "functional: a name twice",
+        r"unique names; received 'conv2d' again",
+        with_architecture(
+            residual, functional_edit(lambda ls: ls[2]["config"].update(name="conv2d"))
+        ),
     )
     return files
 

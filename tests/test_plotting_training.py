@@ -31,6 +31,12 @@ def test_learning_curves_have_a_panel_per_metric_and_both_curves():
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["training", "validation"]
 
 
+def test_learning_curves_name_their_unit():
+    assert plot_history(HISTORY).axes[0].get_xlabel() == "epoch"
+    fig = plot_history(HISTORY, xlabel="round of 750 images")
+    assert {ax.get_xlabel() for ax in fig.axes} == {"round of 750 images"}
+
+
 def test_learning_curves_accept_what_fit_returns():
     history = cl.History()
     for epoch, loss in enumerate([1.0, 0.5]):

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import cnnlib as cl
 from cnnlib.datasets import load_digits, load_mnist
@@ -21,11 +20,8 @@ from cnnlib.train_mnist import digit_classifier
 ROOT = Path(__file__).resolve().parents[1]
 # Run the script with this checkout's cnnlib, whatever is installed.
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
-needs_mnist = pytest.mark.skipif(
-    not (SHARED_MNIST / "t10k-images-idx3-ubyte.gz").exists(),
-    reason=f"the MNIST test set is not in {SHARED_MNIST}",
-)
+# The MNIST test set that ships with the repository.
+BUNDLED_MNIST = ROOT / "data" / "mnist"
 
 
 def test_a_small_cnn_learns_the_digits():
@@ -95,9 +91,8 @@ def test_the_script_builds_the_seed_digit_classifier_e9():
     assert [r.params for r in rows] == [320, 18_496, 0, 0, 1_179_776, 1_290]
 
 
-@needs_mnist
 def test_e9_learns_real_mnist_from_8000_images():
-    x, y = load_mnist(SHARED_MNIST, subset="test", download=False)
+    x, y = load_mnist(BUNDLED_MNIST, subset="test", download=False)
     model = digit_classifier(seed=0)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x[:8000], y[:8000], epochs=1, batch_size=32, seed=0, verbose=0)
@@ -105,7 +100,6 @@ def test_e9_learns_real_mnist_from_8000_images():
     assert accuracy >= 0.95
 
 
-@needs_mnist
 def test_the_train_mnist_script_trains_saves_and_reports(tmp_path):
     output = tmp_path / "e9.npz"
     command = [
@@ -113,7 +107,7 @@ def test_the_train_mnist_script_trains_saves_and_reports(tmp_path):
         "-m",
         "cnnlib.train_mnist",
         "--data-dir",
-        str(SHARED_MNIST),
+        str(BUNDLED_MNIST),
         "--no-download",  # the training files are absent: it falls back to the test set
         "--limit",
         "500",
@@ -133,7 +127,7 @@ def test_the_train_mnist_script_trains_saves_and_reports(tmp_path):
     match = re.search(r"test accuracy: (\d\.\d{4})", result.stdout)
     assert match, result.stdout
     model = cl.load_model(output)
-    x, y = load_mnist(SHARED_MNIST, subset="test", download=False)
+    x, y = load_mnist(BUNDLED_MNIST, subset="test", download=False)
     _, accuracy = model.evaluate(x[8000:], y[8000:], batch_size=500)
     assert f"{accuracy:.4f}" == match.group(1)
     assert accuracy > 0.5

@@ -8,6 +8,7 @@ Each layer has ``build(input_shape, rng)``, ``compute_output_shape``,
 from cnnlib.layers.base import Layer, ParamCounts
 from cnnlib.layers.conv import Conv2D
 from cnnlib.layers.core import Activation, Dense, Dropout, Flatten, LeakyReLU, ReLU, Softmax
+from cnnlib.layers.merge import Add
 from cnnlib.layers.normalization import BatchNormalization
 from cnnlib.layers.pooling import (
     AveragePooling2D,
@@ -22,6 +23,7 @@ LAYER_CLASSES = {
     cls.__name__: cls
     for cls in (
         Activation,
+        Add,
         AveragePooling2D,
         BatchNormalization,
         Conv2D,
@@ -41,6 +43,7 @@ LAYER_CLASSES = {
 __all__ = [
     "LAYER_CLASSES",
     "Activation",
+    "Add",
     "AveragePooling2D",
     "BatchNormalization",
     "Conv2D",

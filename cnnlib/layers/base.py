@@ -119,6 +119,15 @@ class Layer:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
+    def __call__(self, inputs):
+        """Call the layer on a tensor (functional API): records the call, returns a tensor.
+
+        See :mod:`cnnlib.graph`; to compute on arrays use :meth:`forward`.
+        """
+        from cnnlib.graph import call_layer
+
+        return call_layer(self, inputs)
+
     def describe(self) -> str:
         """``name (Type)`` as the summary shows it; ``Type`` alone before naming."""
         kind = type(self).__name__

@@ -34,7 +34,7 @@ def _history_dict(history) -> dict[str, list[float]]:
     return values
 
 
-def plot_history(history, *, metrics=None, figsize=None):
+def plot_history(history, *, metrics=None, figsize=None, xlabel="epoch"):
     """Learning curves: one panel per metric, training and validation values per epoch.
 
     Parameters
@@ -48,11 +48,14 @@ def plot_history(history, *, metrics=None, figsize=None):
         drawn beside each one that has it.
     figsize : (float, float), optional
         Size of the figure; 4.2 inches wide per panel by default.
+    xlabel : str
+        What one value stands for, when it is not an epoch (for example
+        ``"round of 750 images"`` for a history gathered from shorter fits).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Accuracy panels are in per cent; epochs are counted from 1.
+        Accuracy panels are in per cent; epochs (or rounds) are counted from 1.
     """
     values = _history_dict(history)
     if metrics is None:
@@ -71,7 +74,7 @@ def plot_history(history, *, metrics=None, figsize=None):
             if key in values:
                 epochs = np.arange(1, len(values[key]) + 1)
                 ax.plot(epochs, values[key], marker=".", color=colour, label=label)
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel(metric)
         if metric == "accuracy":
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
