@@ -31,7 +31,7 @@ import numpy as np
 
 from cnnlib.layers.base import Layer, shape_tuple
 from cnnlib.model import Sequential, unique_name
-from cnnlib.summary import readable_size
+from cnnlib.summary import totals_lines
 
 
 class Tensor:
@@ -282,11 +282,5 @@ def functional_summary_lines(model: Model) -> list[str]:
         lines.append(row((name, shape, params, connected[0]), "│"))
         lines.extend(row(("", "", "", more), "│") for more in connected[1:])
     lines.append(line("└", "─", "┴", "┘"))
-    counts, itemsize = model.param_counts(), model.dtype.itemsize
-    for label, n in (
-        ("Total params", counts.total),
-        ("Trainable params", counts.trainable),
-        ("Non-trainable params", counts.non_trainable),
-    ):
-        lines.append(f" {label}: {n:,} ({readable_size(n * itemsize)})")
+    lines.extend(totals_lines(model))
     return lines

@@ -101,18 +101,24 @@ def summary_lines(model, show_cost: bool = False) -> list[str]:
             lines.append(line("├", "─", "┼", "┤"))
         lines.append(row(values, "│"))
     lines.append(line("└", "─", "┴", "┘"))
-    counts, itemsize = model.param_counts(), model.dtype.itemsize
-    for label, n in (
-        ("Total params", counts.total),
-        ("Trainable params", counts.trainable),
-        ("Non-trainable params", counts.non_trainable),
-    ):
-        lines.append(f" {label}: {n:,} ({readable_size(n * itemsize)})")
+    lines.extend(totals_lines(model))
     if show_cost:
         mult_adds = sum(r.mult_adds for r in rows)
         activations = sum(r.activations for r in rows)
         lines.append(f" Mult-adds per example: {mult_adds:,}")
-        lines.append(
-            f" Activations per example: {activations:,} ({readable_size(activations * itemsize)})"
-        )
+        size = readable_size(activations * model.dtype.itemsize)
+        lines.append(f" Activations per example: {activations:,} ({size})")
     return lines
+
+
+def totals_lines(model) -> list[str]:
+    """The lines under Keras' table: total, trainable and non-trainable parameters."""
+    counts, itemsize = model.param_counts(), model.dtype.itemsize
+    return [
+        f" {label}: {n:,} ({readable_size(n * itemsize)})"
+        for label, n in (
+            ("Total params", counts.total),
+            ("Trainable params", counts.trainable),
+            ("Non-trainable params", counts.non_trainable),
+        )
+    ]

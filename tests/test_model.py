@@ -10,7 +10,7 @@ import pytest
 
 import cnnlib as cl
 from cnnlib.functional import softmax_cross_entropy
-from cnnlib.gradcheck import numerical_gradient, rel_error
+from tests.model_gradients import check_model_gradients
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -222,21 +222,8 @@ def small_model(dtype="float64"):
 
 
 def test_whole_model_gradients_match_numerical_gradients():
-    model = small_model()
     x = np.random.default_rng(1).standard_normal((4, 6, 7, 2))
-    y = np.array([0, 2, 1, 2])
-
-    def loss():
-        logits = model.forward(x, training=True, skip_final_activation=True)
-        return softmax_cross_entropy(logits, y)[0]
-
-    logits = model.forward(x, training=True, skip_final_activation=True)
-    dx = model.backward(softmax_cross_entropy(logits, y)[1], skip_final_activation=True)
-    assert rel_error(dx, numerical_gradient(loss, x)) < 1e-7
-    params, grads = model.trainable_params(), model.gradients()
-    assert params.keys() == grads.keys()
-    for key, param in params.items():
-        assert rel_error(grads[key], numerical_gradient(loss, param)) < 1e-7, key
+    check_model_gradients(small_model(), x, np.array([0, 2, 1, 2]))
 
 
 def test_the_fused_gradient_equals_backpropagating_through_the_softmax():
