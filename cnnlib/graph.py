@@ -164,34 +164,20 @@ class Model(Sequential):
 
     # ----- forward and backward ---------------------------------------------------------------
 
-    def run(self, x, call):
-        """Values of every tensor, computing each node with ``call(layer, inputs, is_last)``."""
+    def through(self, x, step, skip_final_activation=False) -> np.ndarray:
+        """Every layer in data-flow order with ``step(layer, inputs, **options)``.
+
+        Each layer reads the values of its input tensors; the last layer gets
+        ``skip_activation=True`` if ``skip_final_activation``.
+        """
         values = {id(self.input_tensor): x}
         for i, tensor in enumerate(self.nodes):
             args = [values[id(t)] for t in tensor.inputs]
             many = getattr(tensor.layer, "multiple_inputs", False)
-            values[id(tensor)] = call(
-                tensor.layer, args if many else args[0], i == len(self.nodes) - 1
-            )
+            last = i == len(self.nodes) - 1 and skip_final_activation
+            options = {"skip_activation": True} if last else {}
+            values[id(tensor)] = step(tensor.layer, args if many else args[0], **options)
         return values[id(self.nodes[-1])]
-
-    def forward(self, x, training=False, skip_final_activation=False) -> np.ndarray:
-        """Run every layer in data-flow order; optionally stop before the last activation."""
-
-        def call(layer, inputs, last):
-            options = {"skip_activation": True} if last and skip_final_activation else {}
-            return layer.forward(inputs, training, **options)
-
-        return self.run(x, call)
-
-    def infer(self, x, skip_final_activation=False) -> np.ndarray:
-        """As :meth:`forward` in inference mode, touching no layer's training state."""
-
-        def call(layer, inputs, last):
-            options = {"skip_activation": True} if last and skip_final_activation else {}
-            return layer.infer(inputs, **options)
-
-        return self.run(x, call)
 
     def backward(self, dout, skip_final_activation=False, input_grad=True):
         """Backward through the layers in reverse; a tensor read twice sums both gradients."""

@@ -177,11 +177,11 @@ class Sequential:
 
     def forward(self, x, training=False, skip_final_activation=False) -> np.ndarray:
         """Run every layer on the batch ``x``; optionally stop before the last activation."""
-        for layer in self.layers[:-1]:
-            x = layer.forward(x, training)
-        if skip_final_activation:
-            return self.layers[-1].forward(x, training, skip_activation=True)
-        return self.layers[-1].forward(x, training)
+        return self.through(
+            x,
+            lambda layer, x, **options: layer.forward(x, training, **options),
+            skip_final_activation,
+        )
 
     def infer(self, x, skip_final_activation=False) -> np.ndarray:
         """Run every layer on ``x`` in inference mode, touching no layer's training state.
@@ -191,11 +191,19 @@ class Sequential:
         while :meth:`fit` runs (from another thread, or a callback) does not
         change the training.
         """
+        return self.through(
+            x, lambda layer, x, **options: layer.infer(x, **options), skip_final_activation
+        )
+
+    def through(self, x, step, skip_final_activation=False) -> np.ndarray:
+        """``x`` through every layer with ``step(layer, x, **options)``, in order.
+
+        The last layer gets ``skip_activation=True`` if ``skip_final_activation``.
+        """
         for layer in self.layers[:-1]:
-            x = layer.infer(x)
-        if skip_final_activation:
-            return self.layers[-1].infer(x, skip_activation=True)
-        return self.layers[-1].infer(x)
+            x = step(layer, x)
+        last = {"skip_activation": True} if skip_final_activation else {}
+        return step(self.layers[-1], x, **last)
 
     def backward(self, dout, skip_final_activation=False, input_grad=True) -> np.ndarray:
         """Run every layer's backward pass in reverse; return the gradient of the input.
