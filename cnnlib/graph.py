@@ -31,7 +31,7 @@ import numpy as np
 
 from cnnlib.layers.base import Layer, shape_tuple
 from cnnlib.model import Sequential, unique_name
-from cnnlib.summary import totals_lines
+from cnnlib.summary import box_table, totals_lines
 
 
 class Tensor:
@@ -244,29 +244,6 @@ def functional_summary_lines(model: Model) -> list[str]:
                 [f"{name}[0][0]" for name in model.inbound(layer)],
             )
         )
-    widths = [
-        max(len(header[i]), minimum, *(len(r[i]) for r in rows))
-        for i, minimum in enumerate((29, 22, 11))
-    ]
-    widths.append(max(len(header[3]), 17, *(len(c) for r in rows for c in r[3])))
-
-    def line(left, fill, middle, right):
-        return left + middle.join(fill * (w + 2) for w in widths) + right
-
-    def row(values, edge):
-        name, shape, params, connected = values
-        return (
-            f"{edge} {name:<{widths[0]}} {edge} {shape:<{widths[1]}} {edge} "
-            f"{params:>{widths[2]}} {edge} {connected:<{widths[3]}} {edge}"
-        )
-
-    lines = [f'Model: "{model.name}"', line("┏", "━", "┳", "┓"), row(header, "┃")]
-    lines.append(line("┡", "━", "╇", "┩"))
-    for i, (name, shape, params, connected) in enumerate(rows):
-        if i:
-            lines.append(line("├", "─", "┼", "┤"))
-        lines.append(row((name, shape, params, connected[0]), "│"))
-        lines.extend(row(("", "", "", more), "│") for more in connected[1:])
-    lines.append(line("└", "─", "┴", "┘"))
+    lines = box_table(model.name, header, rows, (29, 22, 11, 17), "<<><")
     lines.extend(totals_lines(model))
     return lines

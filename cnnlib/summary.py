@@ -80,27 +80,7 @@ def summary_lines(model, show_cost: bool = False) -> list[str]:
         cells = [
             (*c, f"{r.mult_adds:,}", f"{r.activations:,}") for c, r in zip(cells, rows, strict=True)
         ]
-    widths = [
-        max(len(h), minimum, *(len(c[i]) for c in cells))
-        for i, (h, minimum) in enumerate(zip(header, minimums, strict=True))
-    ]
-
-    def line(left, fill, middle, right):
-        return left + middle.join(fill * (w + 2) for w in widths) + right
-
-    def row(values, edge):
-        name, shape, *numbers = values
-        parts = [f"{name:<{widths[0]}}", f"{shape:<{widths[1]}}"]
-        parts += [f"{n:>{w}}" for n, w in zip(numbers, widths[2:], strict=True)]
-        return f"{edge} " + f" {edge} ".join(parts) + f" {edge}"
-
-    lines = [f'Model: "{model.name}"', line("┏", "━", "┳", "┓"), row(header, "┃")]
-    lines.append(line("┡", "━", "╇", "┩"))
-    for i, values in enumerate(cells):
-        if i:
-            lines.append(line("├", "─", "┼", "┤"))
-        lines.append(row(values, "│"))
-    lines.append(line("└", "─", "┴", "┘"))
+    lines = box_table(model.name, header, cells, minimums, "<<" + ">" * (len(header) - 2))
     lines.extend(totals_lines(model))
     if show_cost:
         mult_adds = sum(r.mult_adds for r in rows)
@@ -108,6 +88,40 @@ def summary_lines(model, show_cost: bool = False) -> list[str]:
         lines.append(f" Mult-adds per example: {mult_adds:,}")
         size = readable_size(activations * model.dtype.itemsize)
         lines.append(f" Activations per example: {activations:,} ({size})")
+    return lines
+
+
+def box_table(title, header, rows, minimums, align) -> list[str]:
+    """Keras' table: ``Model: "title"``, the header, then each row between rules.
+
+    A cell that is a list of strings runs over several lines (the "Connected
+    to" column of a functional model). ``align`` has one ``<`` (left) or
+    ``>`` (right) per column; a column is as wide as its widest cell, and at
+    least its ``minimums`` entry.
+    """
+    rows = [[cell if isinstance(cell, list) else [cell] for cell in row] for row in rows]
+    widths = [
+        max(len(h), minimum, *(len(text) for row in rows for text in row[i]))
+        for i, (h, minimum) in enumerate(zip(header, minimums, strict=True))
+    ]
+
+    def rule(left, fill, middle, right):
+        return left + middle.join(fill * (w + 2) for w in widths) + right
+
+    def line(values, edge):
+        parts = [f"{v:{a}{w}}" for v, a, w in zip(values, align, widths, strict=True)]
+        return f"{edge} " + f" {edge} ".join(parts) + f" {edge}"
+
+    lines = [f'Model: "{title}"', rule("┏", "━", "┳", "┓"), line(header, "┃")]
+    lines.append(rule("┡", "━", "╇", "┩"))
+    for i, row in enumerate(rows):
+        if i:
+            lines.append(rule("├", "─", "┼", "┤"))
+        depth = max(len(cell) for cell in row)
+        lines.extend(
+            line([cell[k] if k < len(cell) else "" for cell in row], "│") for k in range(depth)
+        )
+    lines.append(rule("└", "─", "┴", "┘"))
     return lines
 
 
