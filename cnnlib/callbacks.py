@@ -14,9 +14,7 @@ training after the current epoch.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
+from cnnlib._checks import non_negative_int, real_number
 
 
 class Callback:
@@ -60,11 +58,12 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         optimizer = self.model.optimizer
         lr = self.schedule(epoch, optimizer.learning_rate)
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)):
-            raise ValueError(f"the schedule must return a number; it returned {lr!r}")
-        if not 0 < lr < math.inf:
-            raise ValueError(f"the schedule returned learning rate {lr!r} at epoch {epoch}")
-        optimizer.learning_rate = float(lr)
+        try:
+            optimizer.learning_rate = lr  # the optimiser checks it
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"the schedule returned learning rate {lr!r} at epoch {epoch}: {error}"
+            ) from error
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
@@ -94,9 +93,9 @@ class EarlyStopping(Callback):
     """
 
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, restore_best_weights=False):
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be an integer >= 0; received {patience!r}")
-        self.monitor, self.min_delta, self.patience = monitor, abs(float(min_delta)), patience
+        patience = non_negative_int(patience, "patience")
+        min_delta = abs(real_number(min_delta, "min_delta"))
+        self.monitor, self.min_delta, self.patience = monitor, min_delta, patience
         self.restore_best_weights = bool(restore_best_weights)
         self.higher_is_better = "accuracy" in monitor
 

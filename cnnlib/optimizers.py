@@ -33,11 +33,7 @@ class Optimizer:
     """
 
     def __init__(self, learning_rate, weight_decay=None):
-        self.learning_rate = real_number(learning_rate, "learning_rate")
-        if not 0 < self.learning_rate < math.inf:
-            raise ValueError(
-                f"learning_rate must be positive and finite; received {learning_rate!r}"
-            )
+        self.learning_rate = learning_rate
         if weight_decay is not None:
             weight_decay = real_number(weight_decay, "weight_decay")
             if not 0 <= weight_decay < math.inf:
@@ -47,6 +43,18 @@ class Optimizer:
         self.weight_decay = weight_decay
         self.iterations = 0  # number of steps taken
         self.slots: dict[str, dict[str, np.ndarray]] = {}  # state per parameter
+
+    @property
+    def learning_rate(self) -> float:
+        """Size of the steps; checked whenever it is set (by a schedule, say)."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        rate = real_number(value, "learning_rate")
+        if not 0 < rate < math.inf:
+            raise ValueError(f"learning_rate must be positive and finite; received {value!r}")
+        self._learning_rate = rate
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Take one step: update every array in ``params`` in place."""

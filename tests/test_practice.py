@@ -43,8 +43,26 @@ def test_a_bad_schedule_or_callback_is_refused():
         model.fit(
             *data(), verbose=0, callbacks=[cl.callbacks.LearningRateScheduler(lambda e, r: -1)]
         )
+    with pytest.raises(ValueError, match=r"learning rate 'fast' at epoch 0.*a real number"):
+        model.fit(
+            *data(), verbose=0, callbacks=[cl.callbacks.LearningRateScheduler(lambda e, r: "fast")]
+        )
     with pytest.raises(TypeError, match="callbacks must be"):
         model.fit(*data(), verbose=0, callbacks=[print])
+    with pytest.raises(ValueError, match=r"patience must be a non-negative integer.*-1"):
+        cl.callbacks.EarlyStopping(patience=-1)
+    with pytest.raises(TypeError, match=r"min_delta must be a real number"):
+        cl.callbacks.EarlyStopping(min_delta="a lot")
+
+
+def test_the_learning_rate_is_checked_whenever_it_is_set():
+    optimizer = cl.optimizers.Adam()
+    optimizer.learning_rate = 0.01
+    assert optimizer.learning_rate == 0.01 and optimizer.get_config()["learning_rate"] == 0.01
+    for bad, error in ((0, ValueError), (float("inf"), ValueError), ("fast", TypeError)):
+        with pytest.raises(error, match="learning_rate must be"):
+            optimizer.learning_rate = bad
+    assert optimizer.learning_rate == 0.01
 
 
 def test_early_stopping_stops_and_restores_the_best_weights():
