@@ -59,10 +59,14 @@ def occlusion_map(model, image, class_index, patch=4, stride=2, fill=0.0) -> np.
     h, w = image.shape[:2]
     if not 0 < patch <= min(h, w) or stride < 1:
         raise ValueError(f"patch must be 1 to {min(h, w)} and stride >= 1; got {patch}, {stride}")
-    rows, cols = range(0, h - patch + 1, stride), range(0, w - patch + 1, stride)
-    copies = np.repeat(image[None], len(rows) * len(cols), axis=0)
-    for k, (i, j) in enumerate((i, j) for i in rows for j in cols):
-        copies[k, i : i + patch, j : j + patch] = fill
+    rows, cols = np.arange(0, h - patch + 1, stride), np.arange(0, w - patch + 1, stride)
+    # covered[r, i]: row i lies in the patch that starts at rows[r]; likewise for columns.
+    covered_rows = (np.arange(h) >= rows[:, None]) & (np.arange(h) < rows[:, None] + patch)
+    covered_cols = (np.arange(w) >= cols[:, None]) & (np.arange(w) < cols[:, None] + patch)
+    covered = covered_rows[:, None, :, None] & covered_cols[None, :, None, :]  # (R, C, H, W)
+    covered = covered.reshape(len(rows) * len(cols), h, w)
+    covered = covered.reshape(covered.shape + (1,) * (image.ndim - 2))  # over the channels
+    copies = np.where(covered, np.asarray(fill, dtype=image.dtype), image[None])
     base = model.predict(image[None])[0, class_index]
     covered = model.predict(copies, batch_size=256)[:, class_index]
     return (base - covered).reshape(len(rows), len(cols))

@@ -150,6 +150,15 @@ def read_file(path) -> tuple[dict, NpzArchive]:
     return config, archive
 
 
+def layer_entries(model_config: dict) -> list:
+    """The architecture's list of layers, raising unless it holds 1 to MAX_LAYERS of them."""
+    entries = model_config["layers"]
+    if not isinstance(entries, list) or not 0 < len(entries) <= MAX_LAYERS:
+        count = len(entries) if isinstance(entries, list) else type(entries).__name__
+        raise ValueError(f"expected a list of 1 to {MAX_LAYERS} layers; received {count}")
+    return entries
+
+
 def planned_weights(model_config: dict) -> dict[str, tuple[int, ...]]:
     """The shape of every weight the architecture asks for, worked out without building it.
 
@@ -158,10 +167,7 @@ def planned_weights(model_config: dict) -> dict[str, tuple[int, ...]]:
     """
     if model_config.get("class_name") == "Model":
         return planned_functional_weights(model_config)
-    entries = model_config["layers"]
-    if not isinstance(entries, list) or not 0 < len(entries) <= MAX_LAYERS:
-        count = len(entries) if isinstance(entries, list) else type(entries).__name__
-        raise ValueError(f"expected a list of 1 to {MAX_LAYERS} layers; received {count}")
+    entries = layer_entries(model_config)
     shape, taken, planned = shape_tuple(model_config["input_shape"]), set(), {}
     for entry in entries:
         layer = new_layer(entry)
@@ -180,10 +186,7 @@ def planned_functional_weights(model_config: dict) -> dict[str, tuple[int, ...]]
     before it, so the graph has no cycle and is checked in one pass; the last
     layer is the output, and every layer must lead to it.
     """
-    entries = model_config["layers"]
-    if not isinstance(entries, list) or not 0 < len(entries) <= MAX_LAYERS:
-        count = len(entries) if isinstance(entries, list) else type(entries).__name__
-        raise ValueError(f"expected a list of 1 to {MAX_LAYERS} layers; received {count}")
+    entries = layer_entries(model_config)
     input_name = model_config["input_name"]
     if not isinstance(input_name, str):
         raise TypeError(f"input_name must be a string; received {type(input_name).__name__}")

@@ -161,3 +161,16 @@ def test_the_occlusion_map_records_the_fall_of_the_probability():
     assert drop[1, 2] == pytest.approx(base - after)
     with pytest.raises(ValueError, match="patch must be"):
         occlusion_map(model, image, 1, patch=7)
+
+
+def test_every_place_of_an_overlapping_occlusion_is_the_patch_covered_by_hand():
+    model = small_classifier(dtype="float64")
+    image = np.random.default_rng(5).random((6, 6, 1))
+    drop = occlusion_map(model, image, 2, patch=3, stride=2, fill=0.5)
+    assert drop.shape == (2, 2)
+    base = model.predict(image[None])[0, 2]
+    for r, i in enumerate((0, 2)):
+        for c, j in enumerate((0, 2)):
+            covered = image.copy()
+            covered[i : i + 3, j : j + 3] = 0.5
+            assert drop[r, c] == pytest.approx(base - model.predict(covered[None])[0, 2])
