@@ -38,11 +38,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def unavailable(reason: str) -> None:
-    """Skip the calling test with the reason, or fail it in CI."""
+def unavailable(reason: str, tests: str = "browser tests") -> None:
+    """Skip the calling test with the reason, or fail it in CI (``.ci/run`` installs the tools).
+
+    ``BROWSER_TESTS=optional`` lets a CI without them skip too (the hosted runners).
+    """
     if os.environ.get("CI") and os.environ.get("BROWSER_TESTS") != "optional":
-        pytest.fail(f"{reason}. CI must run the browser tests (see .ci/run).", pytrace=False)
-    pytest.skip(f"{reason}: browser tests skipped (CI runs them)")
+        pytest.fail(f"{reason}. CI must run the {tests} (see .ci/run).", pytrace=False)
+    pytest.skip(f"{reason}: {tests} skipped (CI runs them)")
 
 
 def find_browser() -> Path | None:

