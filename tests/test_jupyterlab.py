@@ -69,7 +69,9 @@ LAB_SETTINGS = {
 }
 
 # Every cell of the open notebook, in order: its kind, its rendered markdown
-# (with every <details> opened, as a reader clicks them) and its outputs' text.
+# (with every <details> opened, as a reader clicks them), the text of its
+# pasted values (JupyterLab keeps their class, not their data-glue attribute)
+# and its outputs' text.
 NOTEBOOK_JS = """
 () => {
   const notebook = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
@@ -80,6 +82,7 @@ NOTEBOOK_JS = """
     return {
       markdown: cell.classList.contains('jp-MarkdownCell'),
       text: markdown ? markdown.innerText : null,
+      pasted: markdown ? [...markdown.querySelectorAll('.pasted-text')].map(s => s.innerText) : [],
       outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText),
     };
   });
@@ -115,6 +118,7 @@ def glued_values(notebook: Path) -> dict[str, str]:
 @dataclass
 class GluedSpan:
     cell: int  # index of the markdown cell that holds the span
+    order: int  # 0 for the cell's first span, 1 for the next, ...
     key: str  # "KEY" or "KEY:FORMATSPEC", as data-glue writes it
     expected: str  # the stored value, formatted as the book shows it
 
@@ -127,7 +131,7 @@ def glued_spans(notebook: Path) -> list[GluedSpan]:
     for index, cell in enumerate(cells):
         if cell["cell_type"] != "markdown":
             continue
-        for match in GLUE_SPAN.finditer("".join(cell["source"])):
+        for order, match in enumerate(GLUE_SPAN.finditer("".join(cell["source"]))):
             reference = match.group(1)
             source, _, local = reference.rpartition("::")  # "other.ipynb::KEY" or "KEY"
             source = source or notebook.name
@@ -138,7 +142,8 @@ def glued_spans(notebook: Path) -> list[GluedSpan]:
                 f"{notebook.name}, cell {index}: data-glue={reference!r} names no glue output "
                 f"of {source} (it has {sorted(values[source])})"
             )
-            spans.append(GluedSpan(index, reference, format_plain_text(values[source][key], spec)))
+            expected = format_plain_text(values[source][key], spec)
+            spans.append(GluedSpan(index, order, reference, expected))
     return spans
 
 
@@ -210,10 +215,13 @@ def settled_cells(page, chapter: str) -> list[dict]:
 
 
 def screenshot_cell(page, index: int, name: str) -> Path:
-    """An element screenshot of one cell of the open notebook."""
+    """An element screenshot of one cell of the open notebook, its pasted values outlined."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
     cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(index)
+    cell.locator(".pasted-text").evaluate_all(
+        "spans => spans.forEach(s => { s.style.outline = '2px solid #e8a317'; })"
+    )
     cell.screenshot(path=path)
     return path
 
@@ -264,13 +272,18 @@ def missing_glued_values(session: Session, snapshot: Snapshot) -> list[str]:
         return [
             f"{snapshot.chapter}.ipynb has no data-glue span: its prose shows no computed value"
         ]
-    markdown = snapshot.markdown()
-    return [
-        f"cell {span.cell}, data-glue={span.key!r}: {span.expected!r} not in "
-        f"{normalised(markdown[span.cell])[:300]!r}"
-        for span in spans[:GLUED_VALUES_CHECKED]
-        if normalised(span.expected) not in normalised(markdown[span.cell])
-    ]
+    missing = []
+    for span in spans[:GLUED_VALUES_CHECKED]:
+        cell = snapshot.cells[span.cell]
+        pasted = cell["pasted"][span.order] if span.order < len(cell["pasted"]) else None
+        where = f"cell {span.cell}, data-glue={span.key!r}: {span.expected!r}"
+        if pasted is None:
+            missing.append(f"{where}: no pasted value number {span.order + 1} in the cell")
+        elif normalised(pasted) != normalised(span.expected):
+            missing.append(f"{where}: the span shows {pasted!r}")
+        elif normalised(span.expected) not in normalised(cell["text"] or ""):
+            missing.append(f"{where}: not in the cell's text {normalised(cell['text'])[:300]!r}")
+    return missing
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -348,7 +361,7 @@ def test_glued_spans_are_read_from_the_notebook(tmp_path):
             }
         )
     )
-    assert glued_spans(notebook) == [GluedSpan(1, "rate:.0%", "50%")]
+    assert glued_spans(notebook) == [GluedSpan(1, 0, "rate:.0%", "50%")]
     notebook.write_text(notebook.read_text().replace('data-glue=\\"rate', 'data-glue=\\"speed'))
     with pytest.raises(AssertionError, match="names no glue output"):
         glued_spans(notebook)
