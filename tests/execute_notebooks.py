@@ -13,6 +13,8 @@ same bytes. For the same reason ``drop_timings`` removes the times and rates
 from the stored progress bars of ``fit`` (they differ from run to run and from
 machine to machine), and ``join_streams`` joins the pieces in which a
 cell's printed text happens to arrive (where the kernel flushed its output).
+Afterwards the numbers in the prose are filled in from the fresh outputs
+(``tests/prose_values.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from tests.prose_values import fill_files
 
 # A random id as uuid4().hex writes it: 32 lowercase hex digits, no more. Letters
 # may touch it: matplotlib writes "anim" + id.
@@ -135,6 +139,10 @@ def main(paths: list[str]) -> None:
         print(f"executing {name} ...", end=" ", flush=True)
         execute(Path(name))
         print(f"{time.perf_counter() - start:.0f} s", flush=True)
+    # The numbers in the prose, from the fresh outputs; every chapter, since one
+    # chapter's prose may quote another's values (tests/prose_values.py).
+    folders = {Path(name).parent for name in paths}
+    fill_files(sorted(path for folder in folders for path in folder.glob("*.ipynb")))
 
 
 if __name__ == "__main__":

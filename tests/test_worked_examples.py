@@ -1,4 +1,4 @@
-"""The index of worked examples links every labelled example, and only those."""
+"""The index of worked examples links every marked example, and only those."""
 
 import re
 
@@ -13,11 +13,12 @@ def test_labels_follow_the_convention():
 def test_index_links_every_labelled_example():
     labels, _ = we.find_labels()
     current = we.INDEX.read_text(encoding="utf-8")
-    linked = set(re.findall(r"\{ref\}`(we-e\d+)`", current))
-    missing = sorted({label.label for label in labels.values()} - linked)
-    stale = sorted(linked - {label.label for label in labels.values()})
-    problems = [f"does not link the labels {missing}"] if missing else []
-    problems += [f"links labels that no chapter has: {stale}"] if stale else []
+    linked = set(re.findall(r"\]\((\w+\.(?:ipynb|md)#[^)\s]+(?:\)[^)\s|]*)?)\)", current))
+    marked = {f"{label.chapter.name}#{label.anchor}" for label in labels.values()}
+    missing = sorted(marked - linked)
+    stale = sorted(linked - marked)
+    problems = [f"does not link the sections {missing}"] if missing else []
+    problems += [f"links sections that no chapter marks: {stale}"] if stale else []
     assert not problems, (
         f"chapters/worked_examples.md {' and '.join(problems)}; "
         "run `python3 dev.py index` to regenerate it"
@@ -36,8 +37,8 @@ def test_a_heading_that_names_an_example_has_its_label():
         if example not in labels
     }
     assert not unlabelled, (
-        f"headings name worked examples that carry no (we-e<N>)= label: {unlabelled}; "
-        "put the label on the line before the heading of the section that reproduces it"
+        f"headings name worked examples that carry no <!-- we-e<N> --> marker: {unlabelled}; "
+        "put the marker on the line before the heading of the section that reproduces it"
     )
 
 

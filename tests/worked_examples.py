@@ -2,15 +2,17 @@
 
 Every worked example of the seed material has an id (E1 ... E39, the list in
 ``../shared/worked-examples.md``). The section of a chapter that reproduces
-it carries the MyST label ``(we-e<N>)=`` on the line before its heading:
+it carries the marker ``<!-- we-e<N> -->`` (an HTML comment, invisible in the
+book, in JupyterLab and in Colab) on the line before its heading:
 
-    (we-e1)=
+    <!-- we-e1 -->
     ## Worked example E1, one position at a time
 
-This script scans the chapters for those labels and writes the index, whose
-rows link to the labelled sections; examples whose chapter is not written yet
-are listed as "chapter in preparation". ``tests/test_worked_examples.py``
-fails when the index is out of date, so after adding a label run
+This script scans the chapters for those markers and writes the index, whose
+rows link to the marked sections (by the heading ids of ``_ext/heading_ids.py``);
+examples whose chapter is not written yet are listed as "chapter in
+preparation". ``tests/test_worked_examples.py`` fails when the index is out of
+date, so after adding a marker run
 
     python3 dev.py index        (or: .venv/bin/python -m tests.worked_examples)
 """
@@ -90,8 +92,11 @@ EXAMPLES = [
     ("E39", "deck 3", "AlexNet's blocks and its first-layer filters"),
 ]  # fmt: skip
 
-LABEL = re.compile(r"^\((we-e(\d+))\)=[ \t]*$", re.MULTILINE)
-ANY_WE_LABEL = re.compile(r"^\((we-[^)]*)\)=", re.MULTILINE)
+# A marker, maybe more markers, then the heading of the section they mark.
+LABEL = re.compile(
+    r"^<!-- (we-e(\d+)) -->[ \t]*\n(?=(?:<!-- we-e\d+ -->[ \t]*\n)*(#{2,6} .*)$)", re.MULTILINE
+)
+ANY_WE_LABEL = re.compile(r"^<!-- (we-[^ ]*) -->", re.MULTILINE)
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 # A heading that names worked examples: "## Stride (E2)", "## Worked example E1, ...".
 HEADING = re.compile(r"^#{2,6} .*$", re.MULTILINE)
@@ -104,6 +109,28 @@ class Label:
     example: str  # "E1"
     chapter: Path  # the notebook or markdown file
     title: str  # the chapter's title
+    section: str  # the marked heading's text, Markdown
+    anchor: str  # its id, the same in the book and in JupyterLab
+
+
+def heading_text(heading: str) -> tuple[str, str]:
+    """A heading line's Markdown text and its id (``_ext/heading_ids.py``).
+
+    As MyST makes a heading's slug, the id is made of the text and inline code
+    of the heading, without its formulas.
+
+    >>> heading_text("## The `Conv2D` layer (E5)")
+    ('The `Conv2D` layer (E5)', 'The-Conv2D-layer-(E5)')
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    text = heading.lstrip("#").strip()
+    inline = MarkdownIt("commonmark").use(dollarmath_plugin).parseInline(text)[0]
+    title = "".join(
+        child.content for child in inline.children or [] if child.type in ("text", "code_inline")
+    )
+    return text, title.replace(" ", "-")
 
 
 def markdown_of(path: Path) -> str:
@@ -133,16 +160,20 @@ def find_labels() -> tuple[dict[str, Label], list[str]]:
         title = TITLE.search(text)
         for name in ANY_WE_LABEL.findall(text):
             if not re.fullmatch(r"we-e\d+", name):
-                problems.append(f"{path.name}: ({name})= is not of the form (we-e<N>)=")
+                problems.append(f"{path.name}: <!-- {name} --> is not of the form we-e<N>")
+        if len(ANY_WE_LABEL.findall(text)) != len(LABEL.findall(text)):
+            problems.append(f"{path.name}: a <!-- we-e<N> --> marker is not before a heading")
         for match in LABEL.finditer(text):
             label, example = match.group(1), f"E{match.group(2)}"
+            section, anchor = heading_text(match.group(3))
             if example not in known:
-                problems.append(f"{path.name}: ({label})= names no worked example E1...E39")
+                problems.append(f"{path.name}: <!-- {label} --> names no worked example E1...E39")
             elif example in labels:
                 other = labels[example].chapter.name
-                problems.append(f"({label})= is in both {other} and {path.name}")
+                problems.append(f"<!-- {label} --> is in both {other} and {path.name}")
             else:
-                labels[example] = Label(label, example, path, title.group(1) if title else "")
+                chapter_title = title.group(1) if title else ""
+                labels[example] = Label(label, example, path, chapter_title, section, anchor)
     return labels, problems
 
 
@@ -170,8 +201,9 @@ def render(labels: dict[str, Label]) -> str:
         "Where the seed's numbers are wrong, the section says so and the",
         "[errata](errata.md) list the difference.",
         "",
-        "The seed material, four lecture decks and handwritten notes, is not part",
-        "of the book; the *source* column names the document, as follows:",
+        "The seed material, three lecture decks (one of them in two copies) and a",
+        "set of handwritten notes, is not part of the book; the *source* column",
+        "names the document, as follows:",
         "",
     ]
     lines += [f"- **{name}** ({SOURCE_FILES[name]}): {text};" for name, text in SOURCES.items()]
@@ -179,7 +211,7 @@ def render(labels: dict[str, Label]) -> str:
     lines += [
         "",
         "% Generated by `python3 dev.py index` (tests/worked_examples.py) from the",
-        "% (we-e<N>)= labels of the chapters; do not edit the table by hand.",
+        "% <!-- we-e<N> --> markers of the chapters; do not edit the table by hand.",
         "",
         "| Example | What it is | Source | Reproduced in |",
         "| --- | --- | --- | --- |",
@@ -190,7 +222,8 @@ def render(labels: dict[str, Label]) -> str:
             where = "*chapter in preparation*"
         else:
             chapter = f"[{cell(label.title)}]({label.chapter.name})"
-            where = f"{chapter}: {{ref}}`{label.label}`"
+            section = f"[{cell(label.section)}]({label.chapter.name}#{label.anchor})"
+            where = f"{chapter}: {section}"
         seeds = f"{source} ({SOURCE_FILES[source]})"
         lines.append(f"| {example} | {cell(what)} | {seeds} | {where} |")
     return "\n".join(lines) + "\n"
