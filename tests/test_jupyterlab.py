@@ -317,7 +317,8 @@ def test_stored_training_outputs_show_no_empty_progress_bar(session):
         for line in text.splitlines()
         if EMPTY_PROGRESS_BAR.search(line)
     ]
-    assert not shown, "training.ipynb shows tqdm's empty bar:\n" + "\n".join(shown)
+    first = "\n".join(shown[:3])
+    assert not shown, f"training.ipynb shows tqdm's empty bar on {len(shown)} lines:\n{first}"
 
 
 def test_chapter_runs_and_still_shows_its_prose(session):
