@@ -93,8 +93,10 @@ class ConvExplorer(widgets.VBox):
             tooltip="step through the positions, one a second",
             layout=widgets.Layout(width="auto"),
         )
-        widgets.jslink((self.play, "value"), (self.position, "value"))
-        widgets.jslink((self.play_button, "value"), (self.play, "playing"))
+        self.links = (
+            widgets.jslink((self.play, "value"), (self.position, "value")),
+            widgets.jslink((self.play_button, "value"), (self.play, "playing")),
+        )
         self.summary = widgets.HTML()
         self.picture = widgets.Image(format="png")
         controls = control_row(
