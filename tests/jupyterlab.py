@@ -41,7 +41,8 @@ class Lab:
     repo: Path  # the copy JupyterLab serves
 
     def url(self, path: str) -> str:
-        return f"{self.base}/lab/tree/{path}?token={self.token}"
+        # ?reset: a new workspace, so that a notebook opened before is not open behind it
+        return f"{self.base}/lab/tree/{path}?reset&token={self.token}"
 
 
 @contextmanager
