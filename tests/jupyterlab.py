@@ -273,3 +273,81 @@ def python_of(venv: Path) -> Path:
 def scripts_of(venv: Path) -> Path:
     """The folder of a virtual environment's commands (``bin``, or ``Scripts`` on Windows)."""
     return python_of(venv).parent
+
+
+def output_of(page, source_start: str):
+    """The output area of the first code cell whose source starts with ``source_start``."""
+    cell = page.locator(".jp-CodeCell").filter(
+        has=page.locator(".jp-InputArea-editor", has_text=source_start)
+    )
+    return cell.first.locator(".jp-OutputArea")
+
+
+# The boxes of a rendered widget's controls: labels, dropdowns, sliders and
+# their readouts, buttons. Reported: pairs of controls whose boxes overlap
+# (neither inside the other), and controls cut off, by an ancestor that hides
+# its overflow or, for a label or a dropdown, by their own width (the text
+# wider than the box).
+CONTROL_BOXES_JS = """
+(root) => {
+  const selector = '.widget-label, select, button, .widget-readout, .slider-container, '
+                 + 'input[type=number], input[type=text], .widget-checkbox, .widget-play';
+  const controls = [...root.querySelectorAll(selector)].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+  });
+  const name = e => {
+    const text = (e.getAttribute('aria-label') || e.title || e.textContent
+                  || e.value || '').trim().replace(/\\s+/g, ' ').slice(0, 30);
+    return `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}"${text}"`;
+  };
+  const box = r => [Math.round(r.left), Math.round(r.top), Math.round(r.width),
+                    Math.round(r.height)];
+  const overlaps = [];
+  for (const [i, a] of controls.entries()) {
+    for (const b of controls.slice(i + 1)) {
+      if (a.contains(b) || b.contains(a)) continue;
+      const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+      const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+      const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+      if (w > 1 && h > 1) overlaps.push({a: name(a), b: name(b), boxA: box(ra), boxB: box(rb)});
+    }
+  }
+  const canvas = document.createElement('canvas').getContext('2d');
+  const clipped = [];
+  for (const e of controls) {
+    const r = e.getBoundingClientRect();
+    let left = r.left, right = r.right;
+    for (let p = e.parentElement; p && p !== root.parentElement; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.overflowX !== 'visible') {
+        const q = p.getBoundingClientRect();
+        left = Math.max(left, q.left);
+        right = Math.min(right, q.right);
+      }
+    }
+    let why = null;
+    const shown = Math.round(right - left);
+    if (shown < r.width - 1) why = `shows ${shown} of ${Math.round(r.width)} px`;
+    if (e.tagName === 'SELECT' && e.selectedOptions.length) {
+      const style = getComputedStyle(e);
+      canvas.font = `${style.fontSize} ${style.fontFamily}`;
+      const text = canvas.measureText(e.selectedOptions[0].textContent).width;
+      const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      if (text > room + 1) why = `text ${Math.round(text)} px in ${Math.round(room)} px`;
+    } else if (e.classList.contains('widget-label') && e.scrollWidth > e.clientWidth + 1) {
+      why = `text ${e.scrollWidth} px in ${e.clientWidth} px`;
+    }
+    if (why) clipped.push({control: name(e), box: box(r), why});
+  }
+  const r = root.getBoundingClientRect();
+  return {count: controls.length, overlaps, clipped, box: box(r),
+          overflowing: root.scrollWidth > root.clientWidth + 1};
+}
+"""
+
+
+def control_boxes(output) -> dict:
+    """Overlapping and cut-off controls in a rendered output (see ``CONTROL_BOXES_JS``)."""
+    output.scroll_into_view_if_needed()
+    return output.evaluate(CONTROL_BOXES_JS)
