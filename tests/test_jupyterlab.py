@@ -27,9 +27,7 @@ from pathlib import Path
 
 import pytest
 
-# How myst-nb's {glue:text} role shows a stored value; the spans show the same text.
-from myst_nb.core.variables import format_plain_text
-
+from tests import prose_values
 from tests.jupyterlab import (
     ROOT,
     SCREENSHOTS,
@@ -55,7 +53,6 @@ LABEL_TARGET = re.compile(r"\([^()\s]+\)=")  # "(we-e1)=" at the start of a line
 # A widget's text/plain fallback, shown where no live kernel draws the widget.
 WIDGET_REPR = re.compile(r"\w+Explorer\(children=|HBox\(children=")
 EMPTY_PROGRESS_BAR = re.compile(r"(^|\s)0%\|")  # tqdm's bar before its first step
-GLUE_SPAN = re.compile(r"<span\b[^>]*\bdata-glue=\"([^\"]+)\"[^>]*>")
 
 # JupyterLab's settings for the test: every cell in the page (no virtual
 # scrolling, so that every cell can be read), nothing saved, no news fetched.
@@ -103,18 +100,6 @@ def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
-def glued_values(notebook: Path) -> dict[str, str]:
-    """The text/plain of every ``glue`` output stored in a notebook, by name."""
-    values = {}
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        for output in cell.get("outputs", []):
-            scrapbook = output.get("metadata", {}).get("scrapbook")
-            if scrapbook:
-                mime = scrapbook.get("mime_prefix", "") + "text/plain"
-                values[scrapbook["name"]] = "".join(output["data"][mime])
-    return values
-
-
 @dataclass
 class GluedSpan:
     cell: int  # index of the markdown cell that holds the span
@@ -125,24 +110,18 @@ class GluedSpan:
 
 def glued_spans(notebook: Path) -> list[GluedSpan]:
     """Every data-glue span of a notebook's markdown, with the text the reader should see."""
-    values = {notebook.name: glued_values(notebook)}
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    values = prose_values.Values(notebook, nb)
     spans = []
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    for index, cell in enumerate(cells):
+    for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "markdown":
             continue
-        for order, match in enumerate(GLUE_SPAN.finditer("".join(cell["source"]))):
-            reference = match.group(1)
-            source, _, local = reference.rpartition("::")  # "other.ipynb::KEY" or "KEY"
-            source = source or notebook.name
-            if source not in values:
-                values[source] = glued_values(notebook.parent / source)
-            key, _, spec = local.partition(":")
-            assert key in values[source], (
-                f"{notebook.name}, cell {index}: data-glue={reference!r} names no glue output "
-                f"of {source} (it has {sorted(values[source])})"
-            )
-            expected = format_plain_text(values[source][key], spec)
+        for order, match in enumerate(prose_values.SPAN.finditer("".join(cell["source"]))):
+            reference = match.group("ref")
+            try:
+                expected = values.plain(reference)
+            except KeyError as error:
+                raise AssertionError(f"{notebook.name}, cell {index}: {error.args[0]}") from None
             spans.append(GluedSpan(index, order, reference, expected))
     return spans
 
@@ -334,11 +313,7 @@ def test_animation_plays_after_run(session):
     assert not empty, f"animation frames without a loaded picture: {empty}"
 
 
-def test_glued_values_are_formatted_as_the_book_does():
-    """The expected text of a span is myst-nb's {glue:text}: quotes off, format spec applied."""
-    assert format_plain_text("'(1×0) + (0×1) = 0'", "") == "(1×0) + (0×1) = 0"
-    assert format_plain_text("0.98611", ".1%") == "98.6%"
-    assert format_plain_text("13706", ",d") == "13,706"
+def test_rendered_text_is_compared_with_its_white_space_normalised():
     assert normalised("array([[ 2.,  1.],\n       [-1.,  1.]])") == "array([[ 2., 1.], [-1., 1.]])"
 
 
@@ -356,7 +331,9 @@ def test_glued_spans_are_read_from_the_notebook(tmp_path):
                     {"cell_type": "code", "source": [], "outputs": [glue_output]},
                     {
                         "cell_type": "markdown",
-                        "source": ['A rate of <span class="pasted-text" data-glue="rate:.0%">?'],
+                        "source": [
+                            'A rate of <span class="pasted-text" data-glue="rate:.0%">?</span>'
+                        ],
                     },
                 ]
             }
@@ -364,5 +341,5 @@ def test_glued_spans_are_read_from_the_notebook(tmp_path):
     )
     assert glued_spans(notebook) == [GluedSpan(1, 0, "rate:.0%", "50%")]
     notebook.write_text(notebook.read_text().replace('data-glue=\\"rate', 'data-glue=\\"speed'))
-    with pytest.raises(AssertionError, match="names no glue output"):
+    with pytest.raises(AssertionError, match="no cell of this notebook glues 'speed'"):
         glued_spans(notebook)

@@ -190,3 +190,13 @@ def test_every_citation_names_a_paper_and_every_paper_is_cited():
     uncited = sorted(key for key, title in titles.items() if title not in cited)
     assert not unknown, f"citations of titles that references.bib does not have: {unknown}"
     assert not uncited, f"references.bib entries that no chapter cites: {uncited}"
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [("'(1×0) + (0×1) = 0'", ""), ("0.98611", ".1%"), ("13706", ",d"), ("3.0", ".2f"), ("7", "s")],
+)
+def test_values_are_formatted_as_mystnb_formats_glue_text(text, spec):
+    from myst_nb.core.variables import format_plain_text
+
+    assert prose_values.format_plain_text(text, spec) == format_plain_text(text, spec)
