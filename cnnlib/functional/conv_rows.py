@@ -101,36 +101,12 @@ def backward(dout, w, out_hw, cache, input_grad=True):
     # Each window row copied KW pixels: add their gradients back where they came from.
     drows = drows.reshape(n, hp, wo, kw, c_in)
     span = (wo - 1) * sw + 1  # the columns that pixel v of the window rows covers, from v dw
-    return spread_window_rows(drows, xp_shape, span, sw, rate_w), dw
-
-
-def spread_window_rows(drows, xp_shape, span, sw, rate_w):
-    """``dxp``: the gradient of each window row's ``KW`` pixels added back where they came from.
-
-    Pixel ``v`` of the window rows covers the columns ``v dw`` to ``v dw + span``
-    (every ``sw``-th). With steps of one, pixels 0 and 1 are written together
-    in one pass, ``d0 + d1`` where they overlap, and each further pixel is
-    added; the sums are the same as adding one pixel after the other.
-    """
-    kw = drows.shape[3]
-    if sw != 1:  # wider steps leave gaps between the windows: start from zeros
-        dxp = np.zeros(xp_shape, dtype=drows.dtype)
-        for v in range(kw):
-            dxp[:, :, v * rate_w : v * rate_w + span : sw] += drows[:, :, :, v]
-        return dxp
-    dxp = np.empty(xp_shape, dtype=drows.dtype)
-    d0 = drows[:, :, :, 0]
-    if kw == 1 or rate_w >= span:  # pixel 0 alone covers the first span columns
-        dxp[:, :, :span] = d0
+    if sw == 1:  # pixel 0 covers the first span columns: assign them, zero only the rest
+        dxp = np.empty(xp_shape, dtype=w.dtype)
         dxp[:, :, span:] = 0
-        first = 1
-    else:  # pixels 0 and 1 in one pass: d0 alone, d0 + d1 where both reach, d1 alone
-        d1, o = drows[:, :, :, 1], rate_w
-        dxp[:, :, :o] = d0[:, :, :o]
-        np.add(d0[:, :, o:], d1[:, :, : span - o], out=dxp[:, :, o:span])
-        dxp[:, :, span : span + o] = d1[:, :, span - o :]
-        dxp[:, :, span + o :] = 0
-        first = 2
-    for v in range(first, kw):
-        dxp[:, :, v * rate_w : v * rate_w + span] += drows[:, :, :, v]
-    return dxp
+        dxp[:, :, :span] = drows[:, :, :, 0]
+    else:  # wider steps leave gaps between the windows: start from zeros
+        dxp = np.zeros(xp_shape, dtype=w.dtype)
+    for v in range(1 if sw == 1 else 0, kw):
+        dxp[:, :, v * rate_w : v * rate_w + span : sw] += drows[:, :, :, v]
+    return dxp, dw
