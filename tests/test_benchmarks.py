@@ -27,10 +27,33 @@ def test_quick_benchmark_writes_a_table(tmp_path):
     assert "in each of 2 processes" in text and proc.stdout.count("process ") >= 2
     for case in ("conv 2: 26x26x32 -> 64", "max pool 2x2", "training step", "peak memory"):
         assert case in text
-    rows = json.loads(out.with_suffix(".json").read_text())["rows"]
-    conv2 = {r["phase"]: r["seconds"]["cnnlib"] for r in rows if r["case"].startswith("conv 2")}
-    # Timed inside the layer's own runs: some of its time, not none and not all.
-    assert 0 < conv2["matrix products alone"] < conv2["total"]
+    data = json.loads(out.with_suffix(".json").read_text())
+    rows = data["rows"]
+    conv_cases = ("conv 1", "conv 2", "same conv", "stride-2 conv")
+    for case in conv_cases:
+        phases = {r["phase"]: r["seconds"]["cnnlib"] for r in rows if r["case"].startswith(case)}
+        # Timed inside the layer's own runs: some of its time, not none and not all.
+        assert 0 < phases["matrix products alone"] < phases["total"], case
+    # The goals go to their own file and the JSON, not into the table the book includes.
+    assert "goal" not in text.lower()
+    goals_text = (tmp_path / "goals.md").read_text()
+    goals = data["goals"]
+    assert [(g["case"].split(":")[0], g["limit"]) for g in goals] == [
+        ("training step, seed classifier (E9), batch 128", 1.25),
+        *[(case, 1.3) for case in conv_cases],
+        ("max pool 2x2 on 24x24x64", 1.0),
+        ("peak memory of training, batch 128", 1.5),
+    ]
+    for goal in goals:
+        if goal["against"] == "matrix products alone":  # needs no PyTorch: always judged
+            case = [r for r in rows if r["case"] == goal["case"]]
+            total = next(r for r in case if r["phase"] == "total")["seconds"]["cnnlib"]
+            alone = next(r for r in case if r["phase"] == "matrix products alone")
+            assert goal["ratio"] == pytest.approx(total / alone["seconds"]["cnnlib"])
+        if goal["ratio"] is not None:
+            assert goal["met"] == (goal["ratio"] <= goal["limit"])
+            verdict = "(met)" if goal["met"] else "(NOT met)"
+            assert f"goal ≤ {goal['limit']}, measured {goal['ratio']:.2f} {verdict}" in goals_text
     assert "kernels:" in text  # the instruction set each library used is on record
     assert re.search(r"NumPy: .*kernels: (?!unknown)\w", text), "NumPy's BLAS kernels not found"
 
@@ -82,6 +105,35 @@ def test_median_rows_takes_each_time_over_the_processes_that_measured_it():
     conv, mem = median_rows(runs)
     assert conv.seconds == {"cnnlib": 2.0, "loops": 90.0, "pytorch": 2.0}
     assert (mem.seconds, mem.note) == ({}, "measured on Linux only")
+
+
+def test_goals_against_pytorch_wait_for_pytorch_and_own_products_do_not(monkeypatch):
+    from benchmarks import run
+
+    monkeypatch.setattr(run, "torch", None)
+    rows = [
+        run.Row("conv 2: x", "total", {"cnnlib": 3.0}),
+        run.Row("conv 2: x", "matrix products alone", {"cnnlib": 2.0}),
+        run.Row("max pool 2x2", "total", {"cnnlib": 1.0}),
+    ]
+    goals = {g["case"].split(":")[0]: g for g in run.evaluate_goals(rows)}
+    assert (goals["conv 2"]["ratio"], goals["conv 2"]["met"]) == (1.5, False)
+    assert goals["max pool 2x2"]["ratio"] is None
+    assert goals["max pool 2x2"]["note"] == "PyTorch not installed"
+    assert goals["conv 1"]["note"] == "not measured"
+    lines = run.goal_lines(list(goals.values()))
+    assert (
+        '- conv 2: x (total) against its own "matrix products alone": goal ≤ 1.3, '
+        "measured 1.50 (NOT met)" in lines
+    )
+
+
+def test_goals_file_sits_next_to_the_table():
+    from benchmarks.run import goals_path
+
+    assert goals_path(Path("b/results.md")) == Path("b/goals.md")
+    assert goals_path(Path("b/results-avx2.md")) == Path("b/goals-avx2.md")
+    assert goals_path(Path("b/run0.md")) == Path("b/run0-goals.md")
 
 
 def test_processes_must_be_at_least_one(capsys):

@@ -152,7 +152,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding="valid", dilation=1, scratch=
         return out, ("rows", x.shape, pads, w, out_hw, rows_cache)
     cols = empty(scratch, "cols", (x.shape[0] * out_hw[0] * out_hw[1], kh * kw * c_in), w.dtype)
     im2col(xp, (kh, kw), stride, out_hw, out=cols, dilation=dilation)  # (N*H_out*W_out, KH*KW*C)
-    out = cols @ w.reshape(kh * kw * c_in, c_out)
+    out = np.matmul(cols, w.reshape(kh * kw * c_in, c_out))
     out += b
     # The cache keeps the padded input, not the (KH * KW times larger) im2col
     # matrix; only in scratch, where it stays anyway, is the matrix kept for dw.
@@ -190,7 +190,7 @@ def conv2d_backward(dout, cache, input_grad=True):
     backward = conv_rows.backward if route == "rows" else backward_by_offsets
     dxp, dw = backward(dout, w, out_hw, route_cache, input_grad)
     d2 = dout.reshape(-1, w.shape[3])
-    db = np.ones(len(d2), dout.dtype) @ d2  # the column sums, as one (fast) matrix product
+    db = np.matmul(np.ones(len(d2), dout.dtype), d2)  # the column sums, as one fast product
     if dxp is None:
         return None, dw, db
     (top, _), (left, _) = pads
