@@ -13,6 +13,8 @@ The chapters of the book import it as ``import cnnlib as cl``.
 - :func:`receptive_field`: size, jump and start of every layer's receptive field
 - :func:`conv_transpose2d`: transposed convolution, a convolution's input gradient
 - :mod:`cnnlib.gradcheck`: numerical gradients
+- :mod:`cnnlib.exercises`: checkers for the reader's own implementations
+  (``check_conv2d``, ``check_maxpool_backward``, ...) and ``check_answer``
 - Keras-style layers (:mod:`cnnlib.layers`: :class:`Conv2D`, :class:`MaxPooling2D`,
   :class:`Dense`, ...), the :class:`Sequential` model with ``summary()``,
   ``compile()``, ``fit()``, ``evaluate()``, ``predict()`` and ``save()``, the
@@ -29,6 +31,7 @@ from cnnlib import (
     augment,
     callbacks,
     datasets,
+    exercises,
     explain,
     functional,
     gradcheck,
@@ -121,6 +124,7 @@ __all__ = [
     "conv_transpose_output_size",
     "datasets",
     "elu",
+    "exercises",
     "explain",
     "functional",
     "global_avg_pool",
