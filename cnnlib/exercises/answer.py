@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from cnnlib._checks import real_number
-from cnnlib.exercises.report import wrap
+from cnnlib.exercises.text import wrap
 
 
 def show(v: float) -> str:

@@ -149,6 +149,8 @@ def check_conv2d(fn) -> bool:
     return run(fn, conv2d_cases(), CONV2D)
 
 
+# A slip that an earlier case can tell apart comes later: without the + 1 the
+# first case already fails, so on a padding case "n + p" is the likelier slip.
 OUTPUT_SIZE = Exercise(
     call="fn(n, f, padding, stride)",
     outputs=(Output("the size", kind="int"),),
@@ -167,11 +169,6 @@ OUTPUT_SIZE = Exercise(
         ),
         Mistake(
             "the size",
-            lambda n, f, p, s: (n + 2 * p - f) // s,
-            "one too few: count the first window too, (n + 2p - f) // s + 1.",
-        ),
-        Mistake(
-            "the size",
             lambda n, f, p, s: (n + p - f) // s + 1,
             "the padding goes on both sides: n + 2p, not n + p.",
         ),
@@ -179,6 +176,11 @@ OUTPUT_SIZE = Exercise(
             "the size",
             lambda n, f, p, s: (n - f) // s + 1,
             "the padding is missing: the padded input has n + 2p pixels.",
+        ),
+        Mistake(
+            "the size",
+            lambda n, f, p, s: (n + 2 * p - f) // s,
+            "one too few: count the first window too, (n + 2p - f) // s + 1.",
         ),
         Mistake(
             "the size",

@@ -261,6 +261,7 @@ def maxpool_backward_cases() -> list[Case]:
     """The cases of :func:`check_maxpool_backward`, from E6 to ties and overlaps."""
     ties = np.array([[1, 3, 2, 2], [3, 0, 1, 0], [5, 5, 4, 1], [5, 5, 1, 4]], dtype=float)
     peak = np.array([[1, 2, 1], [2, 9, 3], [0, 4, 1]], dtype=float)
+    ramp = np.arange(16.0).reshape(4, 4)
     distinct = np.random.default_rng(201).permutation(25).reshape(5, 5).astype(float)
     specs = [
         ("the E6 map: 2×2 windows, stride 2, no ties", E6_MAP.astype(float), 2, 2,
@@ -269,6 +270,9 @@ def maxpool_backward_cases() -> list[Case]:
         ("ties inside a window: the first maximum (row-major) gets it", ties, 2, 2,
          "with two equal maxima, only the first in row-major order (np.argmax's "
          "choice) gets the gradient."),
+        ("overlapping 2×2 windows on an increasing ramp (no shared maxima)", ramp, 2, 1,
+         "each window's maximum is its bottom-right element; a window's gradient must "
+         "not erase what the windows before it left in dx: add with +=."),
         ("3×3 windows with stride 1 (overlapping windows add up)", distinct, 3, 1,
          "with stride 1 the windows overlap: an element that is the maximum of several "
          "windows collects the sum of their gradients (+=)."),
@@ -315,7 +319,7 @@ def check_maxpool_backward(fn) -> bool:
     --------
     >>> from cnnlib.exercises.pooling import maxpool_backward_reference
     >>> check_maxpool_backward(maxpool_backward_reference)  # doctest: +ELLIPSIS
-    All 9 cases pass:
+    All 10 cases pass:
     ...
     True
     """

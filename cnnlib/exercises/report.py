@@ -17,7 +17,9 @@ the tolerances :data:`RTOL` and :data:`ATOL`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import numbers
 import textwrap
 import traceback
@@ -28,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-WIDTH = 78  # the book's code column
+from cnnlib.exercises.text import WIDTH, describe, fmt, sentence, show_input, side_by_side, wrap
+
 RTOL, ATOL = 1e-5, 1e-7  # float results: np.allclose(received, expected, RTOL, ATOL)
-GAP = "    "  # between the expected and the received block
 
 
 @dataclass(frozen=True)
@@ -113,131 +115,6 @@ def check_fn(fn, checker: str) -> None:
     raise ValueError(f"fn must be a function; received fn={fn!r} ({type(fn).__name__})")
 
 
-OPERATORS = {"=", "==", "+=", "-=", ">", "<", ">=", "<=", "+", "-", "*", "/", "//", "@", "**"}
-
-
-def wrap(text: str, indent: str = "") -> str:
-    """``text`` filled to the book's width, never breaking inside a formula.
-
-    Words inside brackets, and the operands of an operator (``x >= 0``,
-    ``n - f + 1``), stay on one line.
-    """
-    chunks, depth = [], 0
-    for word in text.split():
-        glue = chunks and (depth > 0 or word in OPERATORS or chunks[-1][-1] in OPERATORS)
-        if glue:
-            chunks[-1].append(word)
-        else:
-            chunks.append([word])
-        # Only a bracket that opens inside a word (x[i, f(a, b) ...) starts a formula;
-        # one that opens a word is prose, "(as here)".
-        opened = sum(word[1:].count(c) for c in "([{")
-        depth = max(depth + opened - sum(word.count(c) for c in ")]}"), 0)
-    joined = " ".join("\xa0".join(chunk) for chunk in chunks)
-    filled = textwrap.fill(
-        joined, WIDTH, initial_indent=indent, subsequent_indent=indent, break_long_words=False
-    )
-    return filled.replace("\xa0", " ")
-
-
-def sentence(name: str) -> str:
-    """``name`` at the start of a sentence: "The size", but "dx" stays "dx"."""
-    return name[0].upper() + name[1:] if name.startswith("the ") else name
-
-
-def describe(value) -> str:
-    """A few words for a value of any type: "an array of shape (3, 4)"."""
-    if value is None:
-        return "None"
-    if isinstance(value, bool | np.bool_):
-        return f"the bool {value}"
-    if isinstance(value, numbers.Integral):
-        return f"the int {int(value)}"
-    if isinstance(value, numbers.Real):
-        return f"the float {float(value)!r}"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    if isinstance(value, tuple | list):
-        kind = type(value).__name__
-        return f"a {kind} of {len(value)} value{'s' * (len(value) != 1)}"
-    return f"a {type(value).__name__}"
-
-
-def fmt(v) -> str:
-    """One cell: whole numbers without a decimal point, others with 4 digits."""
-    v = float(v)
-    if not np.isfinite(v):
-        return str(v)
-    if v == int(v) and abs(v) < 1e9:
-        return str(int(v))
-    return f"{v:.4g}"
-
-
-def grid(arr: np.ndarray, width: int, marks=None) -> list[str]:
-    """Lines of a 0-, 1- or 2-D array, cells right-aligned in ``width`` columns.
-
-    Under a row with marked cells comes a line with ``^`` under each of them.
-    """
-    arr2 = np.atleast_2d(arr)
-    marks2 = np.zeros(arr2.shape, bool) if marks is None else np.atleast_2d(marks)
-    lines = []
-    for row, mrow in zip(arr2, marks2, strict=True):
-        lines.append(" ".join(fmt(v).rjust(width) for v in row))
-        if mrow.any():
-            lines.append(" ".join(("^" if m else "").rjust(width) for m in mrow))
-    return lines
-
-
-def panel_of(exp, got, diff, axes):
-    """The 2-D slice of ``exp``/``got`` (same shape) that holds the first difference.
-
-    Returns ``(exp2, got2, diff2, label)``, the label like ``[0, :, :, 1]``.
-    """
-    if exp.ndim <= 2:
-        return exp, got, diff, ""
-    axes = axes or (exp.ndim - 2, exp.ndim - 1)
-    where = np.argwhere(diff)
-    first = where[0] if len(where) else np.zeros(exp.ndim, int)
-    index = tuple(slice(None) if a in axes else int(first[a]) for a in range(exp.ndim))
-    label = "[" + ", ".join(":" if a in axes else str(int(first[a])) for a in range(exp.ndim))
-    return exp[index], got[index], diff[index], label + "]"
-
-
-def crop(exp, got, diff, max_rows=8, max_cols=8):
-    """Cut 2-D blocks down to a window around the first difference."""
-    if exp.ndim < 2 or (exp.shape[0] <= max_rows and exp.shape[1] <= max_cols):
-        return exp, got, diff, ""
-    where = np.argwhere(diff)
-    r, c = where[0] if len(where) else (0, 0)
-    r0 = min(max(r - 2, 0), max(exp.shape[0] - max_rows, 0))
-    c0 = min(max(c - 2, 0), max(exp.shape[1] - max_cols, 0))
-    rows, cols = slice(r0, r0 + max_rows), slice(c0, c0 + max_cols)
-    r1, c1 = min(r0 + max_rows, exp.shape[0]), min(c0 + max_cols, exp.shape[1])
-    note = f"(rows {r0}-{r1 - 1}, columns {c0}-{c1 - 1} shown)"
-    return exp[rows, cols], got[rows, cols], diff[rows, cols], note
-
-
-def side_by_side(name, exp, got, diff, axes=None) -> list[str]:
-    """Expected and received blocks next to each other (or one above the other)."""
-    exp, got, diff, label = panel_of(exp, got, diff, axes)
-    exp, got, diff, note = crop(exp, got, diff)
-    width = max(len(fmt(v)) for v in np.concatenate([exp.ravel(), got.ravel(), [0]]))
-    left, right = grid(exp, width), grid(got, width, diff)
-    name = name if name.isidentifier() else ""  # "expected dx", or just "expected"
-    head = [f"expected {name}{label}".rstrip(), f"received {name}{label}".rstrip()]
-    w_left = max(len(s) for s in [*left, head[0]])
-    w_right = max(len(s) for s in [*right, head[1]])
-    lines = [note] if note else []
-    if w_left + len(GAP) + w_right > WIDTH:
-        return [*lines, head[0], *left, head[1], *right]
-    lines.append(head[0].ljust(w_left) + GAP + head[1])
-    expected_rows = iter(left)
-    for line in right:
-        caret_line = not line.strip(" ^")  # the expected block has none: leave it blank
-        lines.append(("" if caret_line else next(expected_rows)).ljust(w_left) + GAP + line)
-    return [s.rstrip() for s in lines]
-
-
 def as_numbers(value, output: Output) -> np.ndarray:
     """The received value as a real array, or a :class:`Failure` saying why not."""
     name, said = output.name, sentence(output.name)
@@ -264,6 +141,13 @@ def compare_one(value, expected, output: Output) -> None:
     """Raise a :class:`Failure` unless ``value`` matches ``expected``."""
     name, said = output.name, sentence(output.name)
     if output.kind == "int":
+        if value is None:
+            raise Failure(
+                [
+                    f"{said} is None: did the function end without a `return`? (print() "
+                    "shows a value; return hands it back to the caller.)"
+                ]
+            )
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
             if isinstance(value, numbers.Real) and float(value) == int(expected):
                 raise Failure(
@@ -285,6 +169,10 @@ def compare_one(value, expected, output: Output) -> None:
     if output.kind == "number" and got.ndim != 0:
         what = f" ({output.means})" if output.means else ""
         raise Failure([f"{said} has shape {got.shape}; expected one number{what}"], output, value)
+    if got.ndim == 0 and exp.ndim > 0:
+        raise Failure(
+            [f"{said} is {describe(value)}; expected an array of shape {exp.shape}"], output, value
+        )
     if got.shape != exp.shape:
         lines = [f"{said} has shape {got.shape}; expected {exp.shape}"]
         if exp.ndim == 2 and got.shape == exp.shape[::-1] and exp.shape[0] != exp.shape[1]:
@@ -308,6 +196,11 @@ def compare_one(value, expected, output: Output) -> None:
     lines = [f"{said} differs in {diff.sum()} of {diff.size} values (marked ^):"]
     table = side_by_side(name, exp, got, diff, output.panel)
     hint = None
+    if exp.ndim == 2 and got.shape[::-1] == exp.shape and np.allclose(got.T, exp, RTOL, ATOL):
+        hint = (
+            f"{name} is the transpose of the expected array: the rows and the columns are "
+            "swapped (an array is indexed [row, column], its shape is (rows, columns))."
+        )
     if not np.issubdtype(got.dtype, np.floating) and not np.allclose(exp, np.round(exp)):
         hint = (
             f"{name} holds integers (dtype {got.dtype}) but the expected values have "
@@ -364,20 +257,6 @@ def diagnose(failure: Failure, case: Case, exercise: Exercise) -> str:
     return case.hint
 
 
-def show_input(name, value) -> list[str]:
-    """An input as the learner could type it, or its shape when it is large."""
-    if isinstance(value, np.ndarray):
-        if value.size <= 36 and value.ndim <= 2:
-            text = np.array2string(
-                value, separator=", ", precision=3, suppress_small=True, max_line_width=WIDTH
-            )
-            pad = " " * (len(name) + 3)
-            return [f"{name} = " + text.replace("\n", "\n" + pad)]
-        low, high = fmt(value.min()), fmt(value.max())
-        return [f"{name}: an array of shape {value.shape}, values from {low} to {high}"]
-    return []
-
-
 def call_text(fn, case: Case) -> str:
     """The call as the reader would write it: ``my_conv(x, k, stride=2, padding=0)``."""
     name = getattr(fn, "__name__", "fn")
@@ -406,6 +285,16 @@ def changed_inputs(before: list, after: list, names) -> list[str]:
     ]
 
 
+def printed_lines(text: str, most: int = 5) -> list[str]:
+    """What the function printed during the failing call, at most ``most`` lines."""
+    lines = text.rstrip("\n").splitlines()
+    if not lines:
+        return []
+    shown = [line if len(line) <= WIDTH - 2 else line[: WIDTH - 5] + "..." for line in lines]
+    more = [f"  ... ({len(lines) - most} more lines)"] if len(lines) > most else []
+    return ["The function printed:", *("  " + line for line in shown[:most]), *more]
+
+
 def run(fn, cases: list[Case], exercise: Exercise) -> bool:
     """Call ``fn`` on every case, print what failed first or what passed; return success."""
     total = len(cases)
@@ -413,11 +302,13 @@ def run(fn, cases: list[Case], exercise: Exercise) -> bool:
         names = list(case.inputs)
         originals = list(case.inputs.values())
         args = copy.deepcopy(originals)
+        printed = io.StringIO()  # shown only if this case fails
         head = f'Not yet: case {number} of {total}, "{case.name}", fails.'
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
+            with contextlib.redirect_stdout(printed), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = fn(*args)
+                with np.errstate(all="ignore"):
+                    result = fn(*args)
         except Exception as exc:
             message = " ".join(str(exc).split())
             message = message if len(message) <= 300 else message[:297] + "..."
@@ -449,6 +340,8 @@ def run(fn, cases: list[Case], exercise: Exercise) -> bool:
         shown = [line for n, v in case.inputs.items() for line in show_input(n, v)]
         print(wrap(f"The call: {call_text(fn, case)}" + (", with" if shown else "")))
         for line in shown:
+            print(line)
+        for line in printed_lines(printed.getvalue()):
             print(line)
         for line in problem:
             print(line)
