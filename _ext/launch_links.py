@@ -6,8 +6,9 @@ MyST substitutions, so the url is written in one place only:
 
 - ``{{ binder_link }}``: JupyterLab in Binder, opened on the chapter folder;
 - ``{{ binder_badge }}``: the same link as a badge (for pages at the top of the book);
-- ``{{ repository_link }}``: the repository;
-- ``{{ colab_install }}``: the line that installs cnnlib in a Colab notebook.
+- ``{{ repository_link }}``: the repository.
+
+(In Colab, each chapter's first cell installs cnnlib itself: tests/colab_cell.py.)
 """
 
 from __future__ import annotations
@@ -39,9 +40,6 @@ def add_links(app, config) -> None:
         "binder_link": f"[Launch in Binder]({url})",
         "binder_badge": f"[![Launch in Binder](_static/binder-badge.svg)]({url})",
         "repository_link": f"[the repository]({repository})",
-        # Colab has NumPy, matplotlib and ipywidgets, but neither cnnlib nor
-        # myst_nb (whose `glue` the chapters import).
-        "colab_install": f'`%pip install "git+{repository}" myst-nb`',
     }
 
 

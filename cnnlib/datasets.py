@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import math
 import os
+import site
 import sys
+import sysconfig
 import zlib
 from pathlib import Path
 
@@ -54,12 +57,33 @@ MAX_IDX_BYTES = 64 * 2**20  # refuse IDX files announcing more data than this (6
 # A long-lived public mirror of the original files (the original site often
 # refuses automated downloads). Override with ``base_url`` or CNNLIB_MNIST_URL.
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+
+
+def _installed_mnist_dirs() -> list[Path]:
+    """Where an installed wheel's share/cnnlib/mnist can be, most reliable first.
+
+    pip puts a wheel's data files under the prefix of the scheme it installs
+    into: ``sys.prefix`` in a virtual environment, ``/usr/local`` for a root
+    install on Debian and Ubuntu (Colab), the user base for ``pip install
+    --user`` (``~/.local``, ``%APPDATA%\\Python``, ``~/Library/Python/3.x``).
+    Its record of the installed files says which, so that comes first.
+    """
+    found = []
+    try:
+        files = importlib.metadata.distribution("cnnlib").files or []
+    except importlib.metadata.PackageNotFoundError:  # not installed: a plain checkout
+        files = []
+    for file in files:
+        if file.name == "README.md" and file.parent.parts[-3:] == ("share", "cnnlib", "mnist"):
+            found.append(Path(file.locate()).resolve().parent)
+    bases = (sys.prefix, sysconfig.get_path("data"), site.getuserbase())
+    return found + [Path(base) / "share" / "cnnlib" / "mnist" for base in bases]
+
+
 # The bundled test set: in a checkout (or an editable install) beside the package,
-# in an installed wheel under the environment's share/ folder (pyproject's data-files).
-BUNDLED_MNIST_DIRS = (
-    Path(__file__).resolve().parents[1] / "data" / "mnist",
-    Path(sys.prefix) / "share" / "cnnlib" / "mnist",
-)
+# in an installed wheel under share/ of where pip put it (pyproject's data-files).
+_CHECKOUT_MNIST_DIR = Path(__file__).resolve().parents[1] / "data" / "mnist"
+BUNDLED_MNIST_DIRS = tuple(dict.fromkeys([_CHECKOUT_MNIST_DIR, *_installed_mnist_dirs()]))
 _IDX_MAGIC = {1: 0x00000801, 3: 0x00000803}  # unsigned bytes, 1-D labels / 3-D images
 
 
@@ -245,8 +269,8 @@ def bundled_mnist_dir() -> Path:
     """The folder of the MNIST test files that ship with cnnlib.
 
     ``data/mnist`` beside the package in a checkout of the repository (also
-    for an editable install), else ``share/cnnlib/mnist`` of the Python
-    environment, where an installed wheel puts them.
+    for an editable install), else ``share/cnnlib/mnist`` where pip put an
+    installed wheel's data files (found from pip's record of them).
 
     Raises
     ------

@@ -109,8 +109,7 @@ def fit(
             bar.set_postfix(rounded(logs))
             bar.close()
         elif verbose == 2:
-            results = " - ".join(f"{key}: {value}" for key, value in rounded(logs).items())
-            print(f"Epoch {epoch + 1}/{epochs} - {results}")
+            print(epoch_summary(f"Epoch {epoch + 1}/{epochs}", rounded(logs)))
         if diverged:
             warnings.warn(
                 f"training stopped at {diverged}: the loss became {loss}, and every later step "
@@ -150,13 +149,68 @@ def split_validation(x, y, validation_data, validation_split):
 
 
 def progress_bar(verbose: int, total: int, description: str):
-    """A tqdm progress bar when ``verbose == 1`` (a widget in notebooks), else ``None``."""
+    """A tqdm progress bar when ``verbose == 1`` (a widget in notebooks), else ``None``.
+
+    In a notebook the bar is shown with a display id, and when it closes its
+    output is replaced by the same widget with a one-line summary as its text
+    (:class:`NotebookProgress`): a notebook that stores the output shows that
+    line, not the empty bar of the moment the epoch began.
+    """
     if verbose != 1:
         return None
     try:
         from tqdm.auto import tqdm
+        from tqdm.notebook import tqdm_notebook
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
             "the progress bar needs tqdm: pip install tqdm, or pass verbose=0 or verbose=2"
         ) from exc
+    if issubclass(tqdm, tqdm_notebook):  # tqdm.auto chose the widget: we are in a notebook
+        return NotebookProgress(tqdm, total, description)
     return tqdm(total=total, desc=description, unit="batch")
+
+
+def epoch_summary(description: str, logs: dict[str, str], done: int | None = None, total=None):
+    """One line for an epoch: ``Epoch 1/20 - loss: 0.1234 - accuracy: 0.9000``.
+
+    With ``done`` and ``total``, the number of batches is added after the
+    description (``Epoch 1/20: 36/36 batches - ...``).
+    """
+    head = description if done is None else f"{description}: {done}/{total} batches"
+    return " - ".join([head, *(f"{key}: {value}" for key, value in logs.items())])
+
+
+class NotebookProgress:
+    """tqdm's notebook bar, whose stored text becomes a summary line when it closes.
+
+    tqdm displays its widget when the epoch begins, and the text that goes
+    with it (what a notebook shows where the widget cannot be drawn) is the
+    bar at 0%. This bar is displayed with a display id instead; :meth:`close`
+    updates that display with the same widget and :func:`epoch_summary` as
+    its text. The live bar is tqdm's own.
+    """
+
+    def __init__(self, tqdm, total: int, description: str):
+        from IPython.display import display
+
+        self.bar = tqdm(total=total, desc=description, unit="batch", display=False)
+        self.bar.displayed = True
+        self.description = description
+        self.postfix: dict[str, str] = {}
+        self.handle = display(self.bar.container, display_id=True)
+
+    def set_postfix(self, postfix: dict[str, str], refresh: bool = True) -> None:
+        self.postfix = dict(postfix)
+        self.bar.set_postfix(postfix, refresh)
+
+    def update(self, n: int = 1) -> None:
+        self.bar.update(n)
+
+    def close(self) -> None:
+        done, total = self.bar.n, self.bar.total
+        self.bar.close()
+        bundle = self.bar.container._repr_mimebundle_()
+        if bundle is None:  # the widget is gone (tqdm closes it with leave=False)
+            return
+        bundle["text/plain"] = epoch_summary(self.description, self.postfix, done, total)
+        self.handle.update(bundle, raw=True)

@@ -50,13 +50,15 @@ def _text_parts(output: dict) -> dict:
 def stable_ids(nb, notebook: str) -> dict[str, str]:
     """Replace the random ids in `nb`'s outputs and widget state; return the mapping."""
     mapping: dict[str, str] = {}
+    counts: dict[str, int] = {}  # new ids found so far at each place
 
     def collect(text: str, place: str) -> None:
-        n = 0
+        # The count goes on across the outputs of one cell: the twenty progress
+        # bars of one fit are twenty widgets, not one.
         for found in RANDOM_ID.findall(text):
             if found not in mapping:
-                mapping[found] = derived_id(notebook, place, n)
-                n += 1
+                counts[place] = counts.get(place, 0) + 1
+                mapping[found] = derived_id(notebook, place, counts[place] - 1)
 
     def rewrite(value):
         text = json.dumps(value)

@@ -112,7 +112,11 @@ class Values:
         self.others: dict[str, dict[str, str]] = {}
 
     def text(self, ref: str) -> str:
-        """The prose text of a span's ``data-glue`` reference ``[doc::]key[:spec]``."""
+        """The Markdown a span's ``data-glue`` reference ``[doc::]key[:spec]`` holds."""
+        return as_markdown(self.plain(ref))
+
+    def plain(self, ref: str) -> str:
+        """The text that reference shows, as myst-nb's ``{glue:text}`` formats it."""
         doc, _, rest = ref.rpartition("::")
         key, _, spec = rest.partition(":")
         if doc:
@@ -127,7 +131,7 @@ class Values:
         if key not in values:
             where = doc or "this notebook"
             raise KeyError(f"{ref!r}: no cell of {where} glues {key!r}")
-        return as_markdown(format_plain_text(values[key], spec))
+        return format_plain_text(values[key], spec)
 
 
 def fill_source(source: str, values: Values) -> str:

@@ -61,6 +61,26 @@ def widget_notebook(model: str, layout: str, animation: str):
     return nb
 
 
+def test_ids_of_several_outputs_of_one_cell_stay_distinct():
+    """One fit shows a progress bar per epoch: each bar is its own widget."""
+    ids = [uuid.uuid4().hex for _ in range(3)]
+    nb = nbformat.v4.new_notebook()
+    views = [{"model_id": i, "version_major": 2, "version_minor": 0} for i in ids]
+    outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"application/vnd.jupyter.widget-view+json": view}
+        )
+        for view in views
+    ]
+    nb.cells = [nbformat.v4.new_code_cell("fit", id="fit", outputs=outputs)]
+    state = {i: {"state": {"value": f"Epoch {n}"}} for n, i in enumerate(ids)}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    mapping = stable_ids(nb, "chapter")
+    assert [mapping[i] for i in ids] == [derived_id("chapter", "cell-0", n) for n in range(3)]
+    stored = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert [stored[mapping[i]]["state"]["value"] for i in ids] == ["Epoch 0", "Epoch 1", "Epoch 2"]
+
+
 def test_random_ids_become_ids_of_name_cell_and_place():
     ids = [uuid.uuid4().hex for _ in range(3)]
     nb = widget_notebook(*ids)

@@ -166,3 +166,37 @@ def test_values_that_look_like_markup_are_written_as_plain_text():
     assert nb["cells"][1]["source"] == (
         '<span class="pasted-text" data-glue="n">2&#42;3 = &#36;6&#95;a</span>'
     )
+
+
+def bibliography_titles() -> dict[str, str]:
+    """references.bib: key -> title, braces removed."""
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    entries = re.findall(
+        r"@\w+\{(\w+),.*?\btitle\s*=\s*\{((?:[^{}]|\{[^{}]*\})*)\}", bib, flags=re.S
+    )
+    return {key: re.sub(r"[{}]", "", title) for key, title in entries}
+
+
+def test_every_citation_names_a_paper_and_every_paper_is_cited():
+    """A citation links the bibliography with the paper's title as the link's title."""
+    titles = bibliography_titles()
+    cited = {
+        title
+        for path in CHAPTERS
+        for _, text in markdown_cells(notebook(path))
+        for title in re.findall(r'\]\(bibliography\.md "[^":]*: ([^"]*)"\)', text)
+    }
+    unknown = sorted(cited - set(titles.values()))
+    uncited = sorted(key for key, title in titles.items() if title not in cited)
+    assert not unknown, f"citations of titles that references.bib does not have: {unknown}"
+    assert not uncited, f"references.bib entries that no chapter cites: {uncited}"
+
+
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [("'(1×0) + (0×1) = 0'", ""), ("0.98611", ".1%"), ("13706", ",d"), ("3.0", ".2f"), ("7", "s")],
+)
+def test_values_are_formatted_as_mystnb_formats_glue_text(text, spec):
+    from myst_nb.core.variables import format_plain_text
+
+    assert prose_values.format_plain_text(text, spec) == format_plain_text(text, spec)

@@ -9,6 +9,8 @@ Each module draws one kind of picture:
   colour channels, filter results.
 - :mod:`cnnlib.plotting.volumes`: convolution over volumes, channel by
   channel.
+- :mod:`cnnlib.plotting.animation`: an animation as HTML that shows its
+  first frame before any script runs.
 - :mod:`cnnlib.plotting.compact`: store figures as 256-colour PNGs, half the
   size.
 - :mod:`cnnlib.plotting.grids`: a small matrix as a grid of numbered cells,
@@ -38,6 +40,7 @@ from cnnlib.plotting.activations import (
     plot_dead_units,
     plot_overlay,
 )
+from cnnlib.plotting.animation import animation_html
 from cnnlib.plotting.backprop import (
     draw_computation_graph,
     draw_im2col,
@@ -87,6 +90,7 @@ __all__ = [
     "SEED_ACTIVATIONS",
     "activation_curve",
     "animate_conv",
+    "animation_html",
     "compact_png",
     "dilation_taps",
     "draw_computation_graph",

@@ -386,9 +386,9 @@ def animate_conv(image, kernel, *, stride=1, padding=0, interval=900, figsize=No
 
     Each frame is the picture of :func:`draw_conv_step` at the next position,
     so the window slides over the input and the feature map fills in. In a
-    notebook, ``plt.close(anim.fig)`` and then ``HTML(anim.to_jshtml())``: the
-    frames are embedded in the page, so the animation also plays in the
-    static book (and the still figure is not shown a second time).
+    notebook, show it with :func:`cnnlib.plotting.animation_html`: the frames
+    are embedded in the page, so the animation also plays in the static book,
+    and frame 0 shows before any script runs.
 
     ``dpi`` sets the resolution of the frames: every frame is stored as an
     image in the notebook, so it is lower than for a still figure.

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from cnnlib.plotting.activations import LABELS, SEED_ACTIVATIONS, activation_curve, plot_overlay
 from cnnlib.plotting.grids import number_text
+from cnnlib.widgets._display import control_row, with_fallback
 
 
 class ActivationExplorer(widgets.VBox):
@@ -32,6 +33,7 @@ class ActivationExplorer(widgets.VBox):
 
     def __init__(self, names, *, x_range=(-5.0, 5.0), slope=0.1, alpha=1.0, point=1.0):
         style = {"description_width": "initial"}
+        slider = widgets.Layout(width="24em")
         self.choice = widgets.SelectMultiple(
             options=[(LABELS[name], name) for name in SEED_ACTIVATIONS],
             value=tuple(names),
@@ -41,29 +43,67 @@ class ActivationExplorer(widgets.VBox):
         )
         self.derivative = widgets.Checkbox(value=True, description="show derivatives")
         self.x_range = widgets.FloatRangeSlider(
-            value=x_range, min=-10, max=10, step=0.5, description="inputs x", style=style
+            value=x_range,
+            min=-10,
+            max=10,
+            step=0.5,
+            description="inputs x",
+            style=style,
+            layout=slider,
         )
         self.slope = widgets.FloatSlider(
-            value=slope, min=0.0, max=0.5, step=0.01, description="leaky ReLU slope", style=style
+            value=slope,
+            min=0.0,
+            max=0.5,
+            step=0.01,
+            description="leaky ReLU slope",
+            style=style,
+            layout=slider,
         )
         self.alpha = widgets.FloatSlider(
-            value=alpha, min=0.1, max=3.0, step=0.1, description="ELU α", style=style
+            value=alpha,
+            min=0.1,
+            max=3.0,
+            step=0.1,
+            description="ELU α",
+            style=style,
+            layout=slider,
         )
         self.center = widgets.FloatSlider(
-            value=0.0, min=-3.0, max=3.0, step=0.1, description="radial basis centre c", style=style
+            value=0.0,
+            min=-3.0,
+            max=3.0,
+            step=0.1,
+            description="radial basis centre c",
+            style=style,
+            layout=slider,
         )
         self.epsilon = widgets.FloatSlider(
-            value=1.0, min=0.2, max=3.0, step=0.1, description="radial basis ε", style=style
+            value=1.0,
+            min=0.2,
+            max=3.0,
+            step=0.1,
+            description="radial basis ε",
+            style=style,
+            layout=slider,
         )
         self.point = widgets.FloatSlider(
-            value=point, min=-10, max=10, step=0.1, description="read at x =", style=style
+            value=point,
+            min=-10,
+            max=10,
+            step=0.1,
+            description="read at x =",
+            style=style,
+            layout=slider,
         )
         self.table = widgets.HTML()
         self.picture = widgets.Image(format="png")
         options = widgets.VBox(
             [self.derivative, self.x_range, self.slope, self.alpha, self.center, self.epsilon]
         )
-        controls = widgets.HBox([self.choice, options, widgets.VBox([self.point, self.table])])
+        controls = control_row(
+            widgets.VBox([self.choice]), options, widgets.VBox([self.point, self.table])
+        )
         super().__init__([controls, self.picture])
         for control in (
             self.choice,
@@ -77,6 +117,12 @@ class ActivationExplorer(widgets.VBox):
         ):
             control.observe(self._draw, names="value")
         self._draw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        return with_fallback(
+            bundle, "An explorer of activation functions", bytes(self.picture.value)
+        )
 
     @property
     def options(self) -> dict:

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from cnnlib._checks import as_float_array
 from cnnlib.plotting.convolution import draw_conv_step
 from cnnlib.shapes import conv_output_size
+from cnnlib.widgets._display import choice_buttons, control_row, with_fallback
 
 E1_IMAGE = [
     [1, 0, 1, 0, 1],
@@ -59,44 +60,59 @@ def kernel_presets(seed: int = 0) -> dict[str, np.ndarray]:
 class ConvExplorer(widgets.VBox):
     """The widget returned by :func:`conv_explorer`; its controls are attributes.
 
-    ``input_choice`` and ``kernel_choice`` (dropdowns), ``padding``, ``stride``
-    and ``position`` (sliders), ``play`` (steps through the positions),
+    ``input_choice`` and ``kernel_choice`` (dropdowns), ``padding`` and
+    ``stride`` (toggle buttons), ``position`` (a slider), ``play_button``
+    (steps through the positions with the hidden ``play`` widget),
     ``summary`` (the output-size calculation) and ``picture`` (the figure as a
     PNG image).
     """
 
     def __init__(self, inputs, kernels, *, padding=0, stride=1, max_padding=2, max_stride=3):
         self.inputs, self.kernels = inputs, kernels
-        style = {"description_width": "initial"}
-        self.input_choice = widgets.Dropdown(options=list(inputs), description="input", style=style)
+        style = {"description_width": "4em"}
+        wide = widgets.Layout(width="20em")
+        self.input_choice = widgets.Dropdown(
+            options=list(inputs), description="input", style=style, layout=wide
+        )
         self.kernel_choice = widgets.Dropdown(
-            options=list(kernels), description="kernel", style=style
+            options=list(kernels), description="kernel", style=style, layout=wide
         )
-        self.padding = widgets.IntSlider(
-            value=padding, min=0, max=max_padding, description="padding p", style=style
-        )
-        self.stride = widgets.IntSlider(
-            value=stride, min=1, max=max_stride, description="stride s", style=style
-        )
+        self.padding = choice_buttons(list(range(max_padding + 1)), padding, "padding p")
+        self.stride = choice_buttons(list(range(1, max_stride + 1)), stride, "stride s")
         self.position = widgets.IntSlider(
-            value=0, min=0, max=0, description="position", style=style
+            value=0, min=0, max=0, description="position", style=style, layout=wide
         )
-        self.play = widgets.Play(value=0, min=0, max=0, interval=900, description="play")
-        widgets.jslink((self.play, "value"), (self.position, "value"))
+        # The Play widget steps the position in the browser; its own buttons have
+        # no names for screen readers, so it stays hidden behind a named button.
+        self.play = widgets.Play(
+            value=0, min=0, max=0, interval=900, layout=widgets.Layout(display="none")
+        )
+        self.play_button = widgets.ToggleButton(
+            description="play",
+            icon="play",
+            tooltip="step through the positions, one a second",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.links = (
+            widgets.jslink((self.play, "value"), (self.position, "value")),
+            widgets.jslink((self.play_button, "value"), (self.play, "playing")),
+        )
         self.summary = widgets.HTML()
         self.picture = widgets.Image(format="png")
-        controls = widgets.HBox(
-            [
-                widgets.VBox([self.input_choice, self.kernel_choice]),
-                widgets.VBox([self.padding, self.stride]),
-                widgets.VBox([widgets.HBox([self.play, self.position])]),
-            ]
+        controls = control_row(
+            widgets.VBox([self.input_choice, self.kernel_choice]),
+            widgets.VBox([self.padding, self.stride]),
+            widgets.VBox([self.position, widgets.HBox([self.play_button, self.play])]),
         )
         super().__init__([controls, self.summary, self.picture])
         for control in (self.input_choice, self.kernel_choice, self.padding, self.stride):
             control.observe(self._reset, names="value")
         self.position.observe(self._draw, names="value")
         self._reset()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        return with_fallback(bundle, "An explorer of convolution", bytes(self.picture.value))
 
     @property
     def image(self) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from cnnlib.ops import conv2d
 from cnnlib.plotting.compact import compact_png
 from cnnlib.plotting.images import format_number, show_filter_result, show_image
+from cnnlib.widgets._display import control_row, with_fallback
 
 CUSTOM = "custom"
 
@@ -75,19 +76,26 @@ class KernelEditor:
         self.dropdown = widgets.Dropdown(
             options=[*self.presets, CUSTOM], value=initial, description="kernel"
         )
+        subscripts = "₁₂₃"
         self.cells = [
-            widgets.FloatText(value=0.0, step=0.5, layout=widgets.Layout(width="5.5em"))
-            for _ in range(9)
+            widgets.FloatText(
+                value=0.0,
+                step=0.5,
+                description=f"w{subscripts[row]}{subscripts[col]}",
+                tooltip=f"weight in row {row + 1}, column {col + 1}",
+                style={"description_width": "1.8em"},
+                layout=widgets.Layout(width="7em"),
+            )
+            for row in range(3)
+            for col in range(3)
         ]
         grid = widgets.GridBox(
-            self.cells, layout=widgets.Layout(grid_template_columns="repeat(3, 6em)")
+            self.cells, layout=widgets.Layout(grid_template_columns="repeat(3, 7.5em)")
         )
         self.total = widgets.HTML()
         self.picture = widgets.Image(format="png")
-        self.widget = widgets.HBox(
-            [widgets.VBox([self.dropdown, grid, self.total]), self.picture],
-            layout=widgets.Layout(align_items="center"),
-        )
+        self.widget = control_row(widgets.VBox([self.dropdown, grid, self.total]), self.picture)
+        self.widget.layout.align_items = "center"
         self.dropdown.observe(self._on_preset, names="value")
         for cell in self.cells:
             cell.observe(self._on_cell, names="value")
@@ -148,4 +156,5 @@ class KernelEditor:
         plt.close(fig)
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        return with_fallback(bundle, "A 3×3 kernel editor", bytes(self.picture.value))

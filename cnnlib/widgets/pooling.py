@@ -21,6 +21,7 @@ from cnnlib._checks import as_float_array
 from cnnlib.ops import conv2d
 from cnnlib.plotting.pooling import draw_pooling
 from cnnlib.shapes import conv_output_size
+from cnnlib.widgets._display import choice_buttons, control_row, with_fallback
 
 E36_IMAGE = [
     [0, 0, 0, 0, 0, 0, 0],
@@ -52,34 +53,33 @@ def input_presets(seed: int = 0) -> dict[str, np.ndarray]:
 class PoolingExplorer(widgets.VBox):
     """The widget returned by :func:`pooling_explorer`; its controls are attributes.
 
-    ``input_choice`` (a dropdown), ``pool_size`` and ``stride`` (sliders),
-    ``mode`` (toggle buttons), ``keep_partial`` (a checkbox), ``summary``
+    ``input_choice`` (a dropdown), ``pool_size``, ``stride`` and ``mode``
+    (toggle buttons), ``keep_partial`` (a checkbox), ``summary``
     (the output-size calculation) and ``picture`` (the figure as a PNG image).
     """
 
     def __init__(self, inputs, *, pool_size=2, stride=2, mode="max", keep_partial=False):
         self.inputs = inputs
-        style = {"description_width": "initial"}
-        self.input_choice = widgets.Dropdown(options=list(inputs), description="input", style=style)
-        self.pool_size = widgets.IntSlider(
-            value=pool_size, min=1, max=4, description="pool size f", style=style
+        style = {"description_width": "4em"}
+        self.input_choice = widgets.Dropdown(
+            options=list(inputs),
+            description="input",
+            style=style,
+            layout=widgets.Layout(width="20em"),
         )
-        self.stride = widgets.IntSlider(
-            value=stride, min=1, max=4, description="stride s", style=style
-        )
-        self.mode = widgets.ToggleButtons(
-            options=[("max", "max"), ("min", "min"), ("average", "avg")], value=mode
+        self.pool_size = choice_buttons([1, 2, 3, 4], pool_size, "pool size f")
+        self.stride = choice_buttons([1, 2, 3, 4], stride, "stride s")
+        self.mode = choice_buttons(
+            [("max", "max"), ("min", "min"), ("average", "avg")], mode, "mode"
         )
         self.keep_partial = widgets.Checkbox(
-            value=keep_partial, description="keep partial windows at the border"
+            value=keep_partial, description="keep partial windows at the border", indent=False
         )
         self.summary = widgets.HTML()
         self.picture = widgets.Image(format="png")
-        controls = widgets.HBox(
-            [
-                widgets.VBox([self.input_choice, self.mode]),
-                widgets.VBox([self.pool_size, self.stride, self.keep_partial]),
-            ]
+        controls = control_row(
+            widgets.VBox([self.input_choice, self.mode]),
+            widgets.VBox([self.pool_size, self.stride, self.keep_partial]),
         )
         super().__init__([controls, self.summary, self.picture])
         for control in (
@@ -95,6 +95,10 @@ class PoolingExplorer(widgets.VBox):
     @property
     def image(self) -> np.ndarray:
         return self.inputs[self.input_choice.value]
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        return with_fallback(bundle, "An explorer of pooling", bytes(self.picture.value))
 
     def _draw(self, change=None):
         (h, w), f, s = self.image.shape, self.pool_size.value, self.stride.value
