@@ -34,13 +34,16 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 SERVER_TIMEOUT_S = 120
 
 # The open notebook's code cells: their prompts ("[3]:") and the tracebacks in their outputs.
-CELLS_JS = """
+# A collapsed cell (a hidden solution) shows only an empty placeholder prompt,
+# so its count is read from the saved notebook instead (saved_run).
+CELLS_JS = r"""
 () => {
   const notebook = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
   if (!notebook) return null;
   const cells = [...notebook.querySelectorAll('.jp-CodeCell')];
   return {
     prompts: cells.map(c => (c.querySelector('.jp-InputPrompt') || {}).textContent || ''),
+    collapsed: cells.map(c => !!c.querySelector('.jp-Placeholder-prompt')),
     errors: [...notebook.querySelectorAll('.jp-OutputArea-output')]
       .map(o => o.textContent).filter(t => t.includes('Traceback (most recent call last)'))
       .map(t => t.slice(0, 1500)),
@@ -224,22 +227,58 @@ def poll(condition, timeout: float, message: str) -> None:
         time.sleep(0.5)
 
 
-def all_cells_ran(page) -> bool:
-    """Whether every code cell of the open notebook has run, in order; fail on a traceback."""
+def visible_cells_ran(page) -> bool:
+    """Whether every code cell the reader can see has a count, in order; fail on a traceback."""
     state = page.evaluate(CELLS_JS)
     assert not state["errors"], "a cell failed:\n" + "\n\n".join(state["errors"])
-    counts = [re.sub(r"\D", "", prompt) for prompt in state["prompts"]]
+    counts = [
+        re.sub(r"\D", "", prompt)
+        for prompt, collapsed in zip(state["prompts"], state["collapsed"], strict=True)
+        if not collapsed
+    ]
     return all(counts) and all(int(a) < int(b) for a, b in itertools.pairwise(counts))
 
 
-def run_all_cells(page, timeout: float) -> None:
+def saved_run(page, notebook: Path, since: float) -> bool:
+    """Save the open notebook (Ctrl+S); whether the file saved after ``since`` shows a full run.
+
+    Every code cell, collapsed ones too, has an execution count, in order; an
+    error output in any cell fails at once.
+    """
+    page.keyboard.press("ControlOrMeta+s")
+    time.sleep(1)
+    if notebook.stat().st_mtime < since:
+        return False
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (ValueError, KeyError):  # caught half-written
+        return False
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    errors = [
+        "\n".join(output.get("traceback", []))[-1500:]
+        for cell in code
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "error"
+    ]
+    assert not errors, "a cell failed:\n" + "\n\n".join(errors)
+    counts = [cell.get("execution_count") for cell in code]
+    return all(counts) and all(a < b for a, b in itertools.pairwise(counts))
+
+
+def run_all_cells(page, timeout: float, notebook: Path) -> None:
     """Clear the stored outputs, Run All Cells from the menus, wait until every cell has run.
 
-    Everything shown afterwards comes from this run.
+    ``notebook`` is the open notebook's file on disk. Everything shown
+    afterwards comes from this run. The reader's view tells when the cells
+    they can see have run; the saved file tells it for the collapsed ones.
     """
     menu(page, "Edit", "editmenu:clear-all", lambda: not any(execution_counts(page)))
+    started = time.time()
     menu(page, "Run", "runmenu:run-all", lambda: any(execution_counts(page)))
-    poll(lambda: all_cells_ran(page), timeout, "not every cell ran")
+    deadline = time.monotonic() + timeout
+    poll(lambda: visible_cells_ran(page), timeout, "not every visible cell ran")
+    remaining = max(deadline - time.monotonic(), 10)
+    poll(lambda: saved_run(page, notebook, started), remaining, "not every cell ran")
 
 
 def menu(page, title: str, command: str, done, timeout: float = 20) -> None:

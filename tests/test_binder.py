@@ -153,7 +153,7 @@ def test_a_chapter_runs_in_jupyterlab_and_its_explorer_responds(chromium, binder
         # Kernel started and idle, as the status bar tells the reader.
         expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first).to_be_visible()
         # Clear the stored outputs, so that everything shown next comes from this run.
-        run_all_cells(page, RUN_TIMEOUT_S)
+        run_all_cells(page, RUN_TIMEOUT_S, repo / CHAPTER)
         timings["all cells run"] = time.monotonic() - start
 
         explorer = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-hslider"))

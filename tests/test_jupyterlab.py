@@ -222,7 +222,7 @@ def after_run(session: Session, chapter: str) -> Snapshot:
     if chapter not in session.after_run:
         stored(session, chapter)  # read before this run, whatever order the tests run in
         page, _ = open_chapter(session, chapter, f"{chapter}-run")
-        run_all_cells(page, RUN_TIMEOUT_S)
+        run_all_cells(page, RUN_TIMEOUT_S, session.repo / "chapters" / f"{chapter}.ipynb")
         cells = settled_cells(page, chapter)
         animations = page.evaluate(ANIMATIONS_JS)
         spans = glued_spans(session.repo / "chapters" / f"{chapter}.ipynb")

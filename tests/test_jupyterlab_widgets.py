@@ -66,7 +66,7 @@ def test_explorer_and_animation_before_and_after_run_all(chromium, tmp_path):
         for output in (explorer, animation):
             images = shown_images(output)
             assert images and all(i["loaded"] and i["width"] > 100 for i in images), images
-        run_all_cells(page, RUN_TIMEOUT_S)
+        run_all_cells(page, RUN_TIMEOUT_S, repo / CHAPTER)
         expect(explorer.locator(".widget-html-content")).to_contain_text("Position 1 of 9")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
