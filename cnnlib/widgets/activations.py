@@ -22,6 +22,19 @@ from cnnlib.plotting.grids import number_text
 from cnnlib.widgets._display import control_row, with_fallback
 
 
+def _slider(kind, value, low: float, high: float, step: float, description: str):
+    """A slider of the explorer's width, its label in full beside it."""
+    return kind(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="24em"),
+    )
+
+
 class ActivationExplorer(widgets.VBox):
     """The widget returned by :func:`activation_explorer`; its controls are attributes.
 
@@ -33,7 +46,6 @@ class ActivationExplorer(widgets.VBox):
 
     def __init__(self, names, *, x_range=(-5.0, 5.0), slope=0.1, alpha=1.0, point=1.0):
         style = {"description_width": "initial"}
-        slider = widgets.Layout(width="24em")
         self.choice = widgets.SelectMultiple(
             options=[(LABELS[name], name) for name in SEED_ACTIVATIONS],
             value=tuple(names),
@@ -42,60 +54,12 @@ class ActivationExplorer(widgets.VBox):
             style=style,
         )
         self.derivative = widgets.Checkbox(value=True, description="show derivatives")
-        self.x_range = widgets.FloatRangeSlider(
-            value=x_range,
-            min=-10,
-            max=10,
-            step=0.5,
-            description="inputs x",
-            style=style,
-            layout=slider,
-        )
-        self.slope = widgets.FloatSlider(
-            value=slope,
-            min=0.0,
-            max=0.5,
-            step=0.01,
-            description="leaky ReLU slope",
-            style=style,
-            layout=slider,
-        )
-        self.alpha = widgets.FloatSlider(
-            value=alpha,
-            min=0.1,
-            max=3.0,
-            step=0.1,
-            description="ELU α",
-            style=style,
-            layout=slider,
-        )
-        self.center = widgets.FloatSlider(
-            value=0.0,
-            min=-3.0,
-            max=3.0,
-            step=0.1,
-            description="radial basis centre c",
-            style=style,
-            layout=slider,
-        )
-        self.epsilon = widgets.FloatSlider(
-            value=1.0,
-            min=0.2,
-            max=3.0,
-            step=0.1,
-            description="radial basis ε",
-            style=style,
-            layout=slider,
-        )
-        self.point = widgets.FloatSlider(
-            value=point,
-            min=-10,
-            max=10,
-            step=0.1,
-            description="read at x =",
-            style=style,
-            layout=slider,
-        )
+        self.x_range = _slider(widgets.FloatRangeSlider, x_range, -10, 10, 0.5, "inputs x")
+        self.slope = _slider(widgets.FloatSlider, slope, 0.0, 0.5, 0.01, "leaky ReLU slope")
+        self.alpha = _slider(widgets.FloatSlider, alpha, 0.1, 3.0, 0.1, "ELU α")
+        self.center = _slider(widgets.FloatSlider, 0.0, -3.0, 3.0, 0.1, "radial basis centre c")
+        self.epsilon = _slider(widgets.FloatSlider, 1.0, 0.2, 3.0, 0.1, "radial basis ε")
+        self.point = _slider(widgets.FloatSlider, point, -10, 10, 0.1, "read at x =")
         self.table = widgets.HTML()
         self.picture = widgets.Image(format="png")
         options = widgets.VBox(
