@@ -31,7 +31,7 @@ import numpy as np
 
 from cnnlib.layers.base import Layer, shape_tuple
 from cnnlib.model import Sequential, unique_name
-from cnnlib.summary import box_table, totals_lines
+from cnnlib.summary import LINE_LENGTH, fitted_table, totals_lines
 
 
 class Tensor:
@@ -200,13 +200,14 @@ class Model(Sequential):
 
     # ----- summary ---------------------------------------------------------------------------
 
-    def summary(self, print_fn=print) -> None:
+    def summary(self, print_fn=print, line_length=LINE_LENGTH) -> None:
         """Keras' table for a functional model: an input row, and a "Connected to" column.
 
         ``name[0][0]`` reads as Keras writes it: the first output of the first
-        call of the layer ``name``.
+        call of the layer ``name``. The table fits in ``line_length``
+        characters (see :mod:`cnnlib.summary`).
         """
-        for line in functional_summary_lines(self):
+        for line in functional_summary_lines(self, line_length):
             print_fn(line)
 
     # ----- configuration ---------------------------------------------------------------------
@@ -231,19 +232,33 @@ class Model(Sequential):
         }
 
 
-def functional_summary_lines(model: Model) -> list[str]:
-    """The lines of the summary table of a functional ``model``."""
+def functional_summary_lines(model: Model, line_length: int | None = LINE_LENGTH) -> list[str]:
+    """The lines of the summary table of a functional ``model``, at most ``line_length`` wide."""
     header = ("Layer (type)", "Output Shape", "Param #", "Connected to")
-    rows = [(f"{model.input_name} (InputLayer)", str((None, *model.input_shape)), "0", ["-"])]
-    for layer in model.layers:
-        rows.append(
-            (
-                f"{layer.name} ({type(layer).__name__})",
-                str((None, *layer.output_shape)),
-                f"{layer.count_params():,}",
-                [f"{name}[0][0]" for name in model.inbound(layer)],
+
+    def table(split_inbound: bool) -> list[str]:
+        # split_inbound: an entry wider than the longest layer name alone has
+        # ``name`` and ``[0][0]`` on lines of their own
+        width = max(len(name) for layer in model.layers for name in model.inbound(layer))
+
+        def inbound(name):
+            entry = f"{name}[0][0]"
+            return [name, "[0][0]"] if split_inbound and len(entry) > width else [entry]
+
+        rows = [((model.input_name, "InputLayer"), str((None, *model.input_shape)), "0", ["-"])]
+        for layer in model.layers:
+            rows.append(
+                (
+                    (layer.name, type(layer).__name__),
+                    str((None, *layer.output_shape)),
+                    f"{layer.count_params():,}",
+                    [line for name in model.inbound(layer) for line in inbound(name)],
+                )
             )
-        )
-    lines = box_table(model.name, header, rows, (29, 22, 11, 17), "<<><")
+        return fitted_table(model.name, header, rows, (29, 22, 11, 17), "<<><", line_length)
+
+    lines = table(split_inbound=False)
+    if line_length is not None and max(map(len, lines)) > line_length:
+        lines = table(split_inbound=True)
     lines.extend(totals_lines(model))
     return lines

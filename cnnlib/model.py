@@ -25,7 +25,7 @@ from cnnlib._checks import as_float_array, positive_int
 from cnnlib.layers.base import Layer, ParamCounts, shape_tuple
 from cnnlib.losses import get_loss
 from cnnlib.optimizers import get_optimizer
-from cnnlib.summary import summary_lines, summary_rows
+from cnnlib.summary import LINE_LENGTH, summary_lines, summary_rows
 from cnnlib.training import History
 
 METRICS = ("accuracy",)
@@ -155,14 +155,16 @@ class Sequential:
         """Total number of weights (Keras' ``count_params``)."""
         return self.param_counts().total
 
-    def summary(self, print_fn=print, show_cost=False) -> None:
+    def summary(self, print_fn=print, show_cost=False, line_length=LINE_LENGTH) -> None:
         """Print the Keras-style table of layers, output shapes and parameter counts.
 
         ``print_fn`` receives each line (``print_fn=lines.append`` collects them).
         ``show_cost=True`` adds each layer's multiply-adds and output values
-        (activations) for one example, and their totals.
+        (activations) for one example, and their totals. The table fits in
+        ``line_length`` characters: a wider one puts each layer's type under
+        its name (``line_length=None``: one line per layer, however wide).
         """
-        for line in summary_lines(self, show_cost=show_cost):
+        for line in summary_lines(self, show_cost=show_cost, line_length=line_length):
             print_fn(line)
 
     def summary_rows(self, cost=False):

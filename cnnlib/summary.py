@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+LINE_LENGTH = 76  # characters: the book's text column
+
 
 class SummaryRow(NamedTuple):
     """One row of the summary: ``conv2d``, ``Conv2D``, ``(None, 26, 26, 32)``, ``320``."""
@@ -68,19 +70,25 @@ def readable_size(n_bytes: float) -> str:
     return f"{n_bytes:.2f} TB"
 
 
-def summary_lines(model, show_cost: bool = False) -> list[str]:
+def summary_lines(
+    model, show_cost: bool = False, line_length: int | None = LINE_LENGTH
+) -> list[str]:
     """The lines of the summary table of ``model`` (with the cost columns if ``show_cost``)."""
     header = ("Layer (type)", "Output Shape", "Param #")
     minimums = (29, 22, 11)
     rows = summary_rows(model, cost=show_cost)
-    cells = [(f"{r.name} ({r.type})", str(r.output_shape), f"{r.params:,}") for r in rows]
     if show_cost:
-        # Two more columns: no room to spare, so every column is as wide as it needs.
+        # Two more columns, all for one example: shapes without the batch axis.
         header, minimums = (*header, "Mult-adds", "Activations"), (0, 0, 0, 0, 0)
         cells = [
-            (*c, f"{r.mult_adds:,}", f"{r.activations:,}") for c, r in zip(cells, rows, strict=True)
+            ((r.name, r.type), str(r.output_shape[1:]), f"{r.params:,}", *costs)
+            for r in rows
+            for costs in [(f"{r.mult_adds:,}", f"{r.activations:,}")]
         ]
-    lines = box_table(model.name, header, cells, minimums, "<<" + ">" * (len(header) - 2))
+    else:
+        cells = [((r.name, r.type), str(r.output_shape), f"{r.params:,}") for r in rows]
+    align = "<<" + ">" * (len(header) - 2)
+    lines = fitted_table(model.name, header, cells, minimums, align, line_length)
     lines.extend(totals_lines(model))
     if show_cost:
         mult_adds = sum(r.mult_adds for r in rows)
@@ -88,6 +96,37 @@ def summary_lines(model, show_cost: bool = False) -> list[str]:
         lines.append(f" Mult-adds per example: {mult_adds:,}")
         size = readable_size(activations * model.dtype.itemsize)
         lines.append(f" Activations per example: {activations:,} ({size})")
+    return lines
+
+
+def fitted_table(title, header, rows, minimums, align, line_length) -> list[str]:
+    """:func:`box_table` of rows whose first cell is ``(name, type)``, narrowed to fit.
+
+    In order, the first table no wider than ``line_length``: Keras' table
+    (``name (type)`` on one line), then one where a layer whose name and type
+    do not fit the column's width (the longest name or type alone) has its
+    type on a line of its own under the name, then that also without the
+    ``minimums``. Never narrower than that; ``line_length=None`` keeps Keras'
+    table.
+    """
+
+    def named(wrap, minimum):
+        if wrap:
+            parts = [(name, f"({kind})") for (name, kind), *_ in rows]
+            minimum = max(minimum, len(header[0]), *(len(p) for pair in parts for p in pair))
+        cells = []
+        for (name, kind), *rest in rows:
+            text = f"{name} ({kind})"
+            cells.append((text if len(text) <= minimum or not wrap else [name, f"({kind})"], *rest))
+        return cells
+
+    no_minimums = (0,) * len(header)
+    tries = [(named(False, 0), minimums), (named(True, minimums[0]), minimums)]
+    tries.append((named(True, 0), no_minimums))
+    for cells, widths in tries:
+        lines = box_table(title, header, cells, widths, align)
+        if line_length is None or max(map(len, lines)) <= line_length:
+            break
     return lines
 
 

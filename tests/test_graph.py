@@ -67,10 +67,20 @@ def test_the_summary_has_an_input_row_and_a_connected_to_column():
     text = "\n".join(lines)
     assert lines[0] == 'Model: "functional"'
     assert "Connected to" in lines[2]
-    assert "input_layer (InputLayer)" in text and "(None, 5, 5, 3)" in text
+    assert "(None, 5, 5, 3)" in text and max(map(len, lines)) <= 76  # fits the book's column
+    # The input row's type goes under its name, to fit; one line per layer without a limit.
+    assert lines[4].startswith("│ input_layer ") and lines[5].startswith("│ (InputLayer) ")
+    wide = []
+    residual_model().summary(print_fn=wide.append, line_length=None)
+    assert wide[4].startswith("│ input_layer (InputLayer) ") and max(map(len, wide)) > 76
     add_row = next(i for i, line in enumerate(lines) if "add (Add)" in line)
     assert "conv2d_1[0][0]" in lines[add_row]
     assert "input_layer[0][0]" in lines[add_row + 1] and "│" in lines[add_row + 1]
+    # Only an entry wider than the longest name is split, as name, then [0][0].
+    relu_row = next(i for i, line in enumerate(lines) if "re_lu (ReLU)" in line)
+    assert "│ batch_normalization │" in lines[relu_row]
+    assert "│ [0][0]" in lines[relu_row + 1]
+    assert "batch_normalization[0][0]" in "\n".join(wide)
     assert len({len(line) for line in lines[1:-3]}) == 1  # every table line equally wide
     assert lines[-3] == " Total params: 484 (3.78 KB)"  # 484 float64 weights of 8 bytes
 

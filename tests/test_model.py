@@ -736,10 +736,12 @@ def test_cost_rows_of_the_digit_classifier_e9():
 
 
 def test_the_cost_columns_are_opt_in():
-    plain, with_cost = [], []
+    plain, with_cost, wide = [], [], []
     e9().summary(print_fn=plain.append)
     e9().summary(print_fn=with_cost.append, show_cost=True)
-    assert "Mult-adds" not in "".join(plain) and len(plain) == len(with_cost) - 2
+    e9().summary(print_fn=wide.append, show_cost=True, line_length=None)
+    assert "Mult-adds" not in "".join(plain) and len(plain) == len(wide) - 2
+    assert "Mult-adds" in wide[2] and max(map(len, wide)) > 76  # one line per layer
     assert "Mult-adds" in with_cost[2] and "Activations" in with_cost[2]
     assert any("10,616,832" in line and "36,864" in line for line in with_cost)
     assert with_cost[-2:] == [
@@ -748,3 +750,23 @@ def test_the_cost_columns_are_opt_in():
     ]
     assert plain[-3:] == with_cost[-5:-2]
     assert len({len(line) for line in with_cost[1:-5]}) == 1  # the box lines up
+    assert max(map(len, with_cost)) <= 76
+    assert "│ (26, 26, 32) │" in with_cost[4]  # the cost columns are per example: no batch axis
+
+
+def test_a_summary_fits_the_book_column_by_putting_long_types_under_their_names():
+    lines, wide = [], []
+    model = e27(batch_norm=True)
+    model.summary(print_fn=lines.append)
+    model.summary(print_fn=wide.append, line_length=None)
+    assert max(map(len, wide)) == 85 and max(map(len, lines)) == 72
+    assert len({len(line) for line in lines[1:-3]}) == 1  # the box lines up
+    # Only the layers too long for the column are split; the others read as in Keras.
+    assert any(line.startswith("│ conv2d (Conv2D) ") for line in lines)
+    split = [i for i, line in enumerate(lines) if line.startswith("│ batch_normalization ")]
+    assert len(split) == 1 and lines[split[0] + 1].startswith("│ (BatchNormalization) ")
+    assert sum("(BatchNormalization)" in line for line in lines) == 3
+    assert lines[-3:] == wide[-3:]
+    narrow = []
+    model.summary(print_fn=narrow.append, line_length=60)  # no minimum widths then
+    assert max(map(len, narrow)) <= 60 and "2,097,280" in "".join(narrow)
