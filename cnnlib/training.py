@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from cnnlib._checks import check_bool, positive_int, real_number
+from cnnlib.summary import LINE_LENGTH
 
 
 class History:
@@ -170,14 +171,28 @@ def progress_bar(verbose: int, total: int, description: str):
     return tqdm(total=total, desc=description, unit="batch")
 
 
-def epoch_summary(description: str, logs: dict[str, str], done: int | None = None, total=None):
-    """One line for an epoch: ``Epoch 1/20 - loss: 0.1234 - accuracy: 0.9000``.
+def epoch_summary(
+    description: str,
+    logs: dict[str, str],
+    done: int | None = None,
+    total=None,
+    line_length: int | None = LINE_LENGTH,
+):
+    """A line for an epoch: ``Epoch 1/20 - loss: 0.1234 - accuracy: 0.9000``.
 
     With ``done`` and ``total``, the number of batches is added after the
-    description (``Epoch 1/20: 36/36 batches - ...``).
+    description (``Epoch 1/20: 36/36 batches - ...``). Results that would go
+    past ``line_length`` characters continue on an indented line of their own
+    (``None``: one line, however long).
     """
     head = description if done is None else f"{description}: {done}/{total} batches"
-    return " - ".join([head, *(f"{key}: {value}" for key, value in logs.items())])
+    lines = [head]
+    for part in (f"{key}: {value}" for key, value in logs.items()):
+        if line_length is None or len(lines[-1]) + 3 + len(part) <= line_length:
+            lines[-1] += f" - {part}"
+        else:
+            lines.append(f"    - {part}")
+    return "\n".join(lines)
 
 
 class NotebookProgress:
@@ -194,6 +209,8 @@ class NotebookProgress:
         from IPython.display import display
 
         self.bar = tqdm(total=total, desc=description, unit="batch", display=False)
+        # The results after the bar go on a line of their own when they do not fit.
+        self.bar.container.layout.flex_flow = "row wrap"
         self.bar.displayed = True
         self.description = description
         self.postfix: dict[str, str] = {}

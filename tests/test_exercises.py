@@ -413,13 +413,13 @@ def test_the_first_case_of_every_checker_fails_first(checker, capsys):
     assert "Hint: " in out
 
 
-def test_every_message_fits_78_columns_and_has_no_colour_codes(capsys):
+def test_every_message_fits_76_columns_and_has_no_colour_codes(capsys):
     for checker, wrong, *_ in CATALOGUE:
         checker(wrong)
     for checker, right in REFERENCES.items():
         checker(right)
     out = capsys.readouterr().out
-    assert max(len(line) for line in out.splitlines()) <= 78
+    assert max(len(line) for line in out.splitlines()) <= 76
     assert "\x1b" not in out
 
 

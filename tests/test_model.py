@@ -432,12 +432,17 @@ def test_logits_without_a_final_softmax():
 def test_verbose_2_prints_one_line_per_epoch(capsys):
     x, y = blobs(20)
     tiny_model().fit(x, y, epochs=2, batch_size=10, validation_split=0.5, verbose=2)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("Epoch 1/2 - loss: ")
+    out = capsys.readouterr().out
+    # One summary per epoch, continued on an indented line to fit the page.
+    epochs = out.replace("\n    - ", " - ").splitlines()
+    assert len(epochs) == 2
+    assert epochs[0].startswith("Epoch 1/2 - loss: ")
     assert (
-        "- accuracy: " in lines[0] and "- val_loss: " in lines[0] and "- val_accuracy: " in lines[0]
+        "- accuracy: " in epochs[0]
+        and "- val_loss: " in epochs[0]
+        and "- val_accuracy: " in epochs[0]
     )
+    assert max(map(len, out.splitlines())) <= 76
 
 
 def test_verbose_1_shows_a_progress_bar(capsys):

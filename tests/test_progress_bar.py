@@ -54,6 +54,9 @@ def test_a_stored_fit_shows_one_finished_line_per_epoch_not_empty_bars():
         if isinstance(m["state"].get("value"), str) and m["state"]["value"].startswith("Epoch")
     )
     assert len(bars) == 3 and all("100%" in bar and "batch/s" not in bar for bar in bars), bars
+    # Each bar's results wrap under it when the page is narrow (the book's column).
+    layouts = [m["state"] for m in state.values() if m.get("model_name") == "LayoutModel"]
+    assert sum(layout.get("flex_flow") == "row wrap" for layout in layouts) == 3
     ids = [o.data[WIDGET_VIEW]["model_id"] for o in nb.cells[0].outputs]
     assert len(set(ids)) == 3 and all(i in state for i in ids)
 
@@ -71,3 +74,16 @@ def test_epoch_summary_reads_like_keras():
     logs = {"loss": "0.1234", "accuracy": "0.9000"}
     assert epoch_summary("Epoch 2/5", logs) == "Epoch 2/5 - loss: 0.1234 - accuracy: 0.9000"
     assert epoch_summary("Epoch 2/5", logs, 7, 9).startswith("Epoch 2/5: 7/9 batches - loss")
+
+
+def test_a_long_epoch_summary_continues_on_indented_lines_that_fit_the_page():
+    logs = {"loss": "0.1234", "accuracy": "0.9000", "val_loss": "0.2345", "val_accuracy": "0.8800"}
+    text = epoch_summary("Epoch 10/20", logs, 36, 36)
+    lines = text.split("\n")
+    assert lines == [
+        "Epoch 10/20: 36/36 batches - loss: 0.1234 - accuracy: 0.9000",
+        "    - val_loss: 0.2345 - val_accuracy: 0.8800",
+    ]
+    one_line = epoch_summary("Epoch 10/20", logs, 36, 36, line_length=None)
+    assert one_line == " - ".join(line.strip(" -") for line in lines) and len(one_line) > 76
+    assert max(map(len, epoch_summary("Epoch 1/2", logs, line_length=40).split("\n"))) <= 40

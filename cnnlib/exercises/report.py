@@ -3,7 +3,7 @@
 A checker is a table of :class:`Case` objects, from the easy example to the
 edge cases, and an :class:`Exercise` that says what the learner's function
 returns. :func:`run` calls the function on each case in turn and stops at the
-first failure. It then prints, in plain text that fits the book's 78-column
+first failure. It then prints, in plain text that fits the book's 76-column
 code cells, which case failed and with which inputs, the expected and the
 received values side by side with the differing cells marked, and one hint.
 When every case passes it lists what was tested. It never lets an exception

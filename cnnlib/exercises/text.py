@@ -1,4 +1,4 @@
-"""Plain text for the checkers' messages, 78 columns wide, no colours.
+"""Plain text for the checkers' messages, 76 columns wide (the book's), no colours.
 
 Prose is wrapped without breaking inside a formula; arrays are printed as
 grids, the expected and the received side by side, with a ``^`` under each
@@ -12,7 +12,9 @@ import textwrap
 
 import numpy as np
 
-WIDTH = 78  # the book's code column
+from cnnlib.summary import LINE_LENGTH
+
+WIDTH = LINE_LENGTH  # the book's code column
 GAP = "    "  # between the expected and the received block
 
 
