@@ -53,7 +53,7 @@ def book(_args: list[str]) -> None:
 
 
 def test(pytest_args: list[str]) -> None:
-    linted = ("cnnlib", "tests", "benchmarks", "_ext", "dev.py")
+    linted = ("cnnlib", "tests", "benchmarks", "_ext", "chapters", "dev.py")
     run(PYTHON, "-m", "ruff", "check", *linted)
     run(PYTHON, "-m", "ruff", "format", "--check", *linted)
     run(PYTHON, "-m", "pytest", *pytest_args)

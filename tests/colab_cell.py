@@ -49,7 +49,7 @@ def cell_source(version: str | None = None) -> str:
     """The source of the first code cell, installing cnnlib[book]==`version` in Colab."""
     version = cnnlib_version() if version is None else version
     return (
-        "# In Google Colab, this cell installs cnnlib, the library of this book, in the\n"
+        "# In Google Colab, this cell installs cnnlib, this book's library, in the\n"
         "# version this chapter was written for, with everything the chapter uses.\n"
         "# Anywhere else it does nothing.\n"
         "import sys\n"
