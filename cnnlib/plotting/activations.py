@@ -32,6 +32,7 @@ from cnnlib.functional.activations import (
 )
 from cnnlib.plotting.grids import arrow_between, draw_grid, pale_norm
 from cnnlib.plotting.images import signed_limits
+from cnnlib.plotting.page import MIN_FONT_PT
 
 # The activations of the seed decks, in the order the book presents them.
 SEED_ACTIVATIONS = (
@@ -204,7 +205,7 @@ def plot_activations(names=SEED_ACTIVATIONS, x=None, *, ncols=5, options=None, f
     for ax, name in zip(axes.flat, names, strict=False):
         plot_activation(name, x, ax, **options.get(name, {}))
         ax.set_xlabel("")
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=MIN_FONT_PT)
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
     handles, _ = axes.flat[0].get_legend_handles_labels()
@@ -259,7 +260,7 @@ def plot_overlay(names, x=None, *, derivative=True, options=None, fig=None, figs
     for ax in axes:
         _style_axes(ax, x)
     if names:
-        axes[0].legend(fontsize=8, loc="upper left")
+        axes[0].legend(fontsize=MIN_FONT_PT, loc="upper left")
     fig.tight_layout()
     return fig
 

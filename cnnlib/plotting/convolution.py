@@ -26,6 +26,7 @@ from matplotlib.patches import Rectangle
 from cnnlib._checks import as_float_array, pair
 from cnnlib.ops import conv2d
 from cnnlib.plotting.grids import grid_lines, pale_norm
+from cnnlib.plotting.page import MIN_FONT_PT
 from cnnlib.shapes import resolve_padding
 
 WINDOW_COLOR = "tab:orange"  # the window on the input and its cell in the map
@@ -132,7 +133,7 @@ def draw_matrix(
     if texts is None:
         texts = [[number_text(v, minus="−") for v in row] for row in values]
     if fontsize is None:
-        fontsize = 11 if max(h, w) <= 8 else 8
+        fontsize = 11 if max(h, w) <= 8 else MIN_FONT_PT
     for i in range(h):
         for j in range(w):
             if blank[i, j] or not texts[i][j]:
@@ -150,8 +151,12 @@ def draw_matrix(
             )
     ax.set_xticks(np.arange(w))
     ax.set_yticks(np.arange(h))
-    ax.set_xticklabels([str(first_index[1] + j) for j in range(w)], fontsize=7, color="0.4")
-    ax.set_yticklabels([str(first_index[0] + i) for i in range(h)], fontsize=7, color="0.4")
+    ax.set_xticklabels(
+        [str(first_index[1] + j) for j in range(w)], fontsize=MIN_FONT_PT, color="0.4"
+    )
+    ax.set_yticklabels(
+        [str(first_index[0] + i) for i in range(h)], fontsize=MIN_FONT_PT, color="0.4"
+    )
     ax.xaxis.tick_top()
     ax.tick_params(length=0, pad=2)
     grid_lines(ax, h, w)
@@ -305,7 +310,7 @@ class _ConvStepPainter:
             title="window × kernel",
             signed=True,
             texts=small,
-            fontsize=8.5 if max(kh, kw) <= 4 else 7,
+            fontsize=MIN_FONT_PT,
         )
 
         filled = np.arange(s.fmap.size).reshape(s.fmap.shape) <= index

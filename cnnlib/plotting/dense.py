@@ -25,6 +25,7 @@ from cnnlib._checks import as_float_array
 from cnnlib.functional.dense import flatten_forward
 from cnnlib.functional.dropout import dropout_forward
 from cnnlib.plotting.grids import arrow_between, draw_grid, number_text
+from cnnlib.plotting.page import MIN_FONT_PT
 
 SYMBOLS = ("∗", "=", "+", "×")
 
@@ -89,7 +90,7 @@ def draw_steps(arrays, titles, operations, *, marked=None, figsize=None, decimal
             y = (max(a.y0, b.y0) + min(a.y1, b.y1)) / 2
             fig.text(x, y, op, fontsize=20, ha="center", va="center")
         else:
-            arrow_between(fig, left, right, op, fontsize=8.5)
+            arrow_between(fig, left, right, op, fontsize=MIN_FONT_PT)
     return fig
 
 
@@ -182,7 +183,7 @@ def draw_flatten(x, *, show="values", max_vector=30, figsize=None, decimals=2):
             title=f"map {h}×{w}" if c == 1 else f"channel {k}",
             facecolors=shade(positions[:, :, k]),
             texts=texts_of(stack[:, :, k], positions[:, :, k]),
-            fontsize=8 if max(h, w) > 5 else None,
+            fontsize=MIN_FONT_PT if max(h, w) > 5 else None,
         )
     if with_vector:
         ax_vec = fig.add_subplot(grid[0, c + 2] if beside else grid[1, :])
@@ -194,7 +195,7 @@ def draw_flatten(x, *, show="values", max_vector=30, figsize=None, decimals=2):
             title=f"flat vector, {d} values",
             facecolors=shade(index),
             texts=texts_of(vector, index),
-            fontsize=8 if d > 12 else None,
+            fontsize=MIN_FONT_PT if d > 12 else None,
         )
         if beside:
             ax_vec.set_xticks([])

@@ -14,6 +14,7 @@ from matplotlib import colors
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from cnnlib._checks import as_float_array
+from cnnlib.plotting.page import MIN_FONT_PT
 
 MARK_COLOR = "tab:red"  # cells singled out, e.g. where a seed slide is wrong
 HATCH_COLOR = "0.6"  # cells left out of a computation
@@ -162,7 +163,7 @@ def draw_grid(
         if texts is None:
             texts = [[number_text(v, decimals) for v in row] for row in values]
         if fontsize is None:
-            fontsize = 11 if max(h, w) <= 8 else 8
+            fontsize = 11 if max(h, w) <= 8 else MIN_FONT_PT
         bold = np.zeros((h, w), bool) if bold is None else np.asarray(bold, bool)
         luminance = rgb @ np.array([0.299, 0.587, 0.114])
         for i in range(h):
@@ -195,8 +196,8 @@ def draw_grid(
     if indices:
         ax.set_xticks(np.arange(w))
         ax.set_yticks(np.arange(h))
-        ax.set_xticklabels([str(j) for j in range(w)], fontsize=7, color="0.4")
-        ax.set_yticklabels([str(i) for i in range(h)], fontsize=7, color="0.4")
+        ax.set_xticklabels([str(j) for j in range(w)], fontsize=MIN_FONT_PT, color="0.4")
+        ax.set_yticklabels([str(i) for i in range(h)], fontsize=MIN_FONT_PT, color="0.4")
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=2)
     else:

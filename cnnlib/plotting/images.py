@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 
+from cnnlib.plotting.page import MIN_FONT_PT
+
 CHANNEL_COLOURS = ("red", "green", "blue")
 SIGNED_CMAP = "RdBu_r"
 SMALL = 64  # arrays up to this size are drawn as sharp squares, one per pixel
@@ -334,8 +336,8 @@ def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5
         kax.set_ylabel("")
         kax.set_title(name if scale is None else f"{name}, {scale} ×", fontsize=9)
         show_filter_result(output, kernel, ax=oax, image_range=image_range)
-        oax.set_title(f"weights add to {format_number(kernel.sum())}", fontsize=7)
-        oax.tick_params(labelsize=6)
+        oax.set_title(f"weights add to {format_number(kernel.sum())}", fontsize=MIN_FONT_PT)
+        oax.tick_params(labelsize=MIN_FONT_PT)
         if col:
             oax.set_ylabel("")
             oax.set_yticklabels([])

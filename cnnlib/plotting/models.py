@@ -14,6 +14,8 @@ from typing import NamedTuple
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from cnnlib.plotting.page import MIN_FONT_PT
+
 # Colour of a box by kind of layer: what a reader of the diagram should tell apart.
 KIND_COLOURS = {
     "input": "#ffffff",
@@ -167,10 +169,17 @@ def draw_model(model, *, show_params: bool = True, title: str | None = None, wid
         heading = box.title + (f": {box.settings}" if box.settings else "")
         ax.text(0.05, y + 0.14, heading, ha="left", va="center", fontsize=9, weight="bold")
         shape = f"output {box.output_shape}"
-        ax.text(0.05, y - 0.17, shape, ha="left", va="center", fontsize=8.5, family="monospace")
+        ax.text(
+            0.05, y - 0.17, shape, ha="left", va="center", fontsize=MIN_FONT_PT, family="monospace"
+        )
         if show_params and box.kind != "input":
             ax.text(
-                0.95, y - 0.17, f"{box.params:,} parameters", ha="right", va="center", fontsize=8.5
+                0.95,
+                y - 0.17,
+                f"{box.params:,} parameters",
+                ha="right",
+                va="center",
+                fontsize=MIN_FONT_PT,
             )
         if i:
             ax.add_patch(

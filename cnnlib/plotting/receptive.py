@@ -15,6 +15,7 @@ from matplotlib.colors import Normalize
 
 from cnnlib._checks import as_float_array, positive_int
 from cnnlib.plotting.convolution import draw_matrix
+from cnnlib.plotting.page import MIN_FONT_PT
 from cnnlib.shapes import dilated_size
 
 
@@ -111,7 +112,9 @@ def draw_receptive_fields(maps, titles, boxes=None, *, suptitle=None, numbers=Tr
         top = float(values.max())
         # Zero stays white and the largest value a mid grey, even when all are equal.
         norm = Normalize(vmin=min(float(values.min()), 0.0), vmax=1.7 * top if top > 0 else 1.0)
-        draw_matrix(values, ax, title=title, window=box, texts=texts, fontsize=8, norm=norm)
+        draw_matrix(
+            values, ax, title=title, window=box, texts=texts, fontsize=MIN_FONT_PT, norm=norm
+        )
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()

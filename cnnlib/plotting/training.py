@@ -16,6 +16,7 @@ from matplotlib.colors import Normalize
 from matplotlib.ticker import PercentFormatter
 
 from cnnlib.plotting.images import SIGNED_CMAP, signed_limits
+from cnnlib.plotting.page import MIN_FONT_PT
 
 ACTIVATION_CMAP = "viridis"  # non-negative feature maps: dark is 0, yellow is strong
 TRAIN_COLOUR, VALIDATION_COLOUR = "tab:blue", "tab:orange"
@@ -129,7 +130,7 @@ def show_confusion_matrix(matrix, *, labels=None, title=None, ax=None, figsize=(
                     str(int(matrix[i, j])),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=MIN_FONT_PT,
                     color="white" if dark else "black",
                 )
                 if i != j:
@@ -225,7 +226,7 @@ def show_image_grid(
         ax.imshow(images[i], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
         if titles is not None:
             colour = title_colours[i] if title_colours is not None else "black"
-            ax.set_title(titles[i], fontsize=8, color=colour)
+            ax.set_title(titles[i], fontsize=MIN_FONT_PT, color=colour)
     if suptitle:
         fig.suptitle(suptitle)
     return fig
@@ -260,7 +261,7 @@ def show_kernels(kernel, *, ncols: int = 8, suptitle=None, cell: float = 0.95):
     fig, axes = _grid(kernel.shape[2], ncols, cell, extra_height=0.3)
     for k, ax in enumerate(axes):
         image = ax.imshow(kernel[:, :, k], cmap=SIGNED_CMAP, vmin=lo, vmax=hi)
-        ax.set_title(f"filter {k}", fontsize=8)
+        ax.set_title(f"filter {k}", fontsize=MIN_FONT_PT)
     fig.colorbar(image, ax=list(axes), label="weight", shrink=0.8)
     if suptitle:
         fig.suptitle(suptitle)
@@ -318,10 +319,10 @@ def show_feature_maps_by_depth(stages, *, max_channels: int = 8, cell: float = 1
             ax.imshow(values[None, :], cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
             ax.set_yticks([])
             ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-            ax.set_xlabel(f"{values.size} values", fontsize=8)
+            ax.set_xlabel(f"{values.size} values", fontsize=MIN_FONT_PT)
             if values.size <= SMALL_STRIP:
                 ax.set_xticks(range(values.size))
-            ax.tick_params(labelsize=7)
+            ax.tick_params(labelsize=MIN_FONT_PT)
             continue
         channels = min(values.shape[2], max_channels)
         for c in range(channels):
@@ -332,7 +333,7 @@ def show_feature_maps_by_depth(stages, *, max_channels: int = 8, cell: float = 1
             if c == 0:
                 ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
             if values.shape[2] > 1:
-                ax.set_title(f"ch {c}", fontsize=7)
+                ax.set_title(f"ch {c}", fontsize=MIN_FONT_PT)
     if suptitle:
         fig.suptitle(suptitle)
     return fig
