@@ -40,7 +40,9 @@ from cnnlib.plotting.convolution import (
     draw_matrix,
     number_text,
 )
+from cnnlib.plotting.grids import grid_panels, symbols_between
 from cnnlib.plotting.images import format_number
+from cnnlib.plotting.page import PAGE_WIDTH_IN
 from cnnlib.plotting.pooling import pooling_sources
 from cnnlib.shapes import conv_output_shape, resolve_padding
 
@@ -59,22 +61,6 @@ def _grid2d(values, name):
 
 def _size(shape) -> str:
     return f"{shape[0]}×{shape[1]}"
-
-
-def _symbols_between(fig, axes, symbols, fontsize=20):
-    """Write ``symbols[k]`` halfway between ``axes[k]`` and ``axes[k + 1]``.
-
-    ``"⋆"`` stands for cross-correlation; it is drawn as mathtext's star, larger.
-    """
-    for left, right, symbol in zip(axes[:-1], axes[1:], symbols, strict=True):
-        left.apply_aspect()
-        right.apply_aspect()
-        x = (left.get_position().x1 + right.get_position().x0) / 2
-        y = (left.get_position().y0 + left.get_position().y1) / 2
-        size = fontsize
-        if symbol == "⋆":
-            symbol, size = r"$\star$", 1.6 * fontsize
-        fig.text(x, y, symbol, fontsize=size, ha="center", va="center", gid="symbol")
 
 
 def _tint(ax, mask, color):
@@ -124,108 +110,129 @@ def draw_computation_graph(ops, tensors, params=None, *, title=None, figsize=Non
             f"params keys must be operation indices 0 to {len(ops) - 1}; received {bad}"
         )
     gap, box_h = 1.75, 1.0
+    inches = 0.62  # per unit of the drawing
     widths = [max(1.3, 0.17 * max(len(line) for line in op.splitlines()) + 0.5) for op in ops]
-    centres = []
-    for k, w in enumerate(widths):
-        previous = centres[-1] + widths[k - 1] / 2 if centres else 0.0
-        centres.append(previous + gap + w / 2)
-    span = centres[-1] + widths[-1] / 2 + gap
-    fig, ax = plt.subplots(figsize=figsize or (0.62 * span, 3.0 if params else 2.2))
+    # One row when it fits the page; else the chain breaks into rows, the value
+    # at a break leaving one row on the right and entering the next on the left.
+    n_rows = 1
+    while True:
+        per_row = -(-len(ops) // n_rows)
+        rows = [range(k, min(k + per_row, len(ops))) for k in range(0, len(ops), per_row)]
+        spans = [sum(widths[k] for k in row) + gap * (len(row) + 1) for row in rows]
+        if inches * max(spans) <= PAGE_WIDTH_IN or per_row == 1:
+            break
+        n_rows += 1
+    top_room = 2.2 if params else 1.3
+    row_height = top_room + 1.5 + (0.4 if params else 0.2)
+    span = max(spans)
+    height = inches * (row_height * len(rows) + 0.4) + (0.3 if title else 0.0)
+    fig, ax = plt.subplots(figsize=figsize or (inches * span, height))
     lane = 0.22  # forward arrows above the middle of the boxes, backward arrows below
-    for k, (x, op, box_w) in enumerate(zip(centres, ops, widths, strict=True)):
-        ax.add_patch(
-            FancyBboxPatch(
-                (x - box_w / 2, -box_h / 2),
-                box_w,
-                box_h,
-                boxstyle="round,pad=0.05,rounding_size=0.15",
-                facecolor="#eef3fb",
-                edgecolor="0.3",
-                linewidth=1.2,
-                gid="op",
-            )
-        )
-        ax.text(x, 0, op, ha="center", va="center", fontsize=10.5, weight="bold")
-        if k in params:
-            top = box_h / 2 + 0.05
-            ax.annotate(
-                "",
-                xy=(x - 0.25, top),
-                xytext=(x - 0.25, top + 0.9),
-                arrowprops={"arrowstyle": "-|>", "color": FORWARD_COLOR, "lw": 1.3},
-            )
-            ax.annotate(
-                "",
-                xy=(x + 0.25, top + 0.9),
-                xytext=(x + 0.25, top),
-                arrowprops={"arrowstyle": "-|>", "color": BACKWARD_COLOR, "lw": 1.3},
-            )
-            names = [p.strip() for p in params[k].split(",")]
-            grads = ", ".join(_partial(p) for p in names)
-            ax.text(x - 0.35, top + 1.0, params[k], ha="right", va="bottom", fontsize=9.5)
-            ax.text(
-                x + 0.35,
-                top + 1.0,
-                grads,
-                ha="left",
-                va="bottom",
-                fontsize=9.5,
-                color=BACKWARD_COLOR,
-            )
-    # Arrows between consecutive boxes (and into the first, out of the last).
-    lefts = [0.1, *[c + w / 2 + 0.05 for c, w in zip(centres, widths, strict=True)]]
-    rights = [*[c - w / 2 - 0.05 for c, w in zip(centres, widths, strict=True)], span - 0.1]
-    for k, (x0, x1, name) in enumerate(zip(lefts, rights, tensors, strict=True)):
-        mid = (x0 + x1) / 2
-        ax.annotate(
-            "",
-            xy=(x1, lane),
-            xytext=(x0, lane),
-            arrowprops={"arrowstyle": "-|>", "color": FORWARD_COLOR, "lw": 1.5},
-        )
-        ax.text(mid, lane + 0.1, name, ha="center", va="bottom", fontsize=9, gid="value")
-        ax.annotate(
-            "",
-            xy=(x0, -lane),
-            xytext=(x1, -lane),
-            arrowprops={"arrowstyle": "-|>", "color": BACKWARD_COLOR, "lw": 1.5},
-        )
-        first = name.splitlines()[0]
-        grad = "1" if k == len(tensors) - 1 else _partial(first)
-        ax.text(
-            mid,
-            -lane - 0.12,
-            grad,
-            ha="center",
-            va="top",
-            fontsize=10,
-            color=BACKWARD_COLOR,
-            gid="gradient",
-        )
+    for r, row in enumerate(rows):
+        base = -r * row_height
+        centres = []
+        for k in row:
+            previous = centres[-1] + widths[k - 1] / 2 if centres else 0.0
+            centres.append(previous + gap + widths[k] / 2)
+        for x, k in zip(centres, row, strict=True):
+            _draw_op(ax, x, base, ops[k], widths[k], box_h, params.get(k))
+        # Arrows between consecutive boxes (and into the first, out of the last).
+        row_widths = [widths[k] for k in row]
+        lefts = [0.1, *[c + w / 2 + 0.05 for c, w in zip(centres, row_widths, strict=True)]]
+        rights = [*[c - w / 2 - 0.05 for c, w in zip(centres, row_widths, strict=True)]]
+        rights.append(centres[-1] + row_widths[-1] / 2 + gap - 0.1)
+        names = tensors[row.start : row.stop + 1]
+        for j, (x0, x1, name) in enumerate(zip(lefts, rights, names, strict=True)):
+            last = row.start + j == len(tensors) - 1
+            _draw_value(ax, (x0 + x1) / 2, x0, x1, base, lane, name, last)
+    bottom = -(len(rows) - 1) * row_height - 1.45
     ax.text(
-        lefts[0],
-        -1.45,
+        0.1,
+        bottom,
         "forward: values, left to right",
         fontsize=9,
         color=FORWARD_COLOR,
         va="center",
     )
     ax.text(
-        rights[-1],
-        -1.45,
+        span - 0.1,
+        bottom,
         "backward: gradients of the loss, right to left",
         fontsize=9,
         color=BACKWARD_COLOR,
         ha="right",
         va="center",
     )
-    ax.set_xlim(lefts[0] - 0.3, rights[-1] + 0.3)
-    ax.set_ylim(-1.7, 2.2 if params else 1.3)
+    ax.set_xlim(-0.2, span + 0.2)
+    ax.set_ylim(bottom - 0.25, top_room)
     ax.set_aspect("equal")
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=11)
     return fig
+
+
+def _draw_op(ax, x, base, op, box_w, box_h, param_names):
+    """One operation's box, with its parameters entering from above and their gradients leaving."""
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - box_w / 2, base - box_h / 2),
+            box_w,
+            box_h,
+            boxstyle="round,pad=0.05,rounding_size=0.15",
+            facecolor="#eef3fb",
+            edgecolor="0.3",
+            linewidth=1.2,
+            gid="op",
+        )
+    )
+    ax.text(x, base, op, ha="center", va="center", fontsize=10.5, weight="bold")
+    if param_names is None:
+        return
+    top = base + box_h / 2 + 0.05
+    ax.annotate(
+        "",
+        xy=(x - 0.25, top),
+        xytext=(x - 0.25, top + 0.9),
+        arrowprops={"arrowstyle": "-|>", "color": FORWARD_COLOR, "lw": 1.3},
+    )
+    ax.annotate(
+        "",
+        xy=(x + 0.25, top + 0.9),
+        xytext=(x + 0.25, top),
+        arrowprops={"arrowstyle": "-|>", "color": BACKWARD_COLOR, "lw": 1.3},
+    )
+    grads = ", ".join(_partial(p.strip()) for p in param_names.split(","))
+    ax.text(x - 0.35, top + 1.0, param_names, ha="right", va="bottom", fontsize=9.5)
+    ax.text(x + 0.35, top + 1.0, grads, ha="left", va="bottom", fontsize=9.5, color=BACKWARD_COLOR)
+
+
+def _draw_value(ax, mid, x0, x1, base, lane, name, last):
+    """The value forward above the lane, its gradient backward below it."""
+    ax.annotate(
+        "",
+        xy=(x1, base + lane),
+        xytext=(x0, base + lane),
+        arrowprops={"arrowstyle": "-|>", "color": FORWARD_COLOR, "lw": 1.5},
+    )
+    ax.text(mid, base + lane + 0.1, name, ha="center", va="bottom", fontsize=9, gid="value")
+    ax.annotate(
+        "",
+        xy=(x0, base - lane),
+        xytext=(x1, base - lane),
+        arrowprops={"arrowstyle": "-|>", "color": BACKWARD_COLOR, "lw": 1.5},
+    )
+    grad = "1" if last else _partial(name.splitlines()[0])
+    ax.text(
+        mid,
+        base - lane - 0.12,
+        grad,
+        ha="center",
+        va="top",
+        fontsize=10,
+        color=BACKWARD_COLOR,
+        gid="gradient",
+    )
 
 
 def _partial(name: str) -> str:
@@ -339,13 +346,7 @@ def draw_input_gradient(
     st = input_gradient_steps(dout, kernel, input_size, stride=stride, padding=padding)
     cropped = st.pads != ((0, 0), (0, 0))
     grids = [st.dout, st.padded, st.flipped, st.full] + ([st.dx] if cropped else [])
-    if figsize is None:
-        cols = sum(g.shape[1] for g in grids)
-        rows = max(g.shape[0] for g in grids)
-        figsize = (min(0.55 * cols + 1.0 * len(grids), 14.0), min(0.5 * rows + 1.6, 7.0))
-    fig, axes = plt.subplots(
-        1, len(grids), figsize=figsize, gridspec_kw={"width_ratios": [g.shape[1] for g in grids]}
-    )
+    fig, axes = grid_panels([g.shape for g in grids], top=0.95, figsize=figsize)
     kh, kw = st.kernel.shape
     extent = max(float(np.max(np.abs(g))) for g in (st.dout, st.full)) or 1.0
     norm = CenteredNorm(vcenter=0.0, halfrange=1.8 * extent)
@@ -392,8 +393,7 @@ def draw_input_gradient(
         _tint(axes[3], ~keep, PAD_COLOR)
         draw_matrix(st.dx, axes[4], title=f"cropped: ∂L/∂x {_size(st.dx.shape)}", norm=norm)
         symbols.append("→")
-    fig.subplots_adjust(left=0.03, right=0.98, top=0.78, bottom=0.06, wspace=0.5)
-    _symbols_between(fig, axes, symbols)
+    symbols_between(fig, axes, symbols)
     return fig
 
 
@@ -442,17 +442,11 @@ def draw_weight_gradient(x, dout, u=0, v=0, *, figsize=None):
     _, dw, _ = conv2d_backward(dout[None, :, :, None], cache)
     dw = dw[:, :, 0, 0]
     grids = (x, dout, dw)
-    if figsize is None:
-        cols = sum(g.shape[1] for g in grids)
-        figsize = (min(0.6 * cols + 2.6, 13.0), min(0.55 * x.shape[0] + 1.9, 7.0))
-    fig, axes = plt.subplots(
-        1, 3, figsize=figsize, gridspec_kw={"width_ratios": [g.shape[1] for g in grids]}
-    )
+    fig, axes = grid_panels([g.shape for g in grids], bottom=0.55, figsize=figsize)
     draw_matrix(x, axes[0], title=f"input x {_size(x.shape)}", window=(u, v, *dout.shape))
     draw_matrix(dout, axes[1], title=f"∂L/∂y {_size(dout.shape)}", signed=True)
     draw_matrix(dw, axes[2], title=f"∂L/∂w {_size(dw.shape)}", signed=True, window=(u, v, 1, 1))
-    fig.subplots_adjust(left=0.04, right=0.98, top=0.8, bottom=0.16, wspace=0.45)
-    _symbols_between(fig, axes, ["⋆", "="])
+    symbols_between(fig, axes, ["⋆", "="])
     window = x[u : u + dout.shape[0], v : v + dout.shape[1]]
     terms = [
         f"{number_text(a, '−')}·{_factor(b)}"
@@ -463,7 +457,7 @@ def draw_weight_gradient(x, dout, u=0, v=0, *, figsize=None):
     text = " + ".join(terms) if terms else "0"
     fig.text(
         0.5,
-        0.03,
+        0.12 / fig.get_size_inches()[1],
         f"∂L/∂w[{u}, {v}] = sum of window × ∂L/∂y = {text} = {total}"
         + ("   (zero products left out)" if len(terms) < window.size else ""),
         ha="center",
@@ -540,12 +534,7 @@ def draw_pool_routing(x, dout, pool_size=2, *, stride=None, mode="max", figsize=
     (ph, pw) = pair(pool_size, "pool_size")
     sh, sw = (ph, pw) if stride is None else pair(stride, "stride")
     grids = (x, dout, dx)
-    if figsize is None:
-        cols = sum(g.shape[1] for g in grids)
-        figsize = (min(0.75 * cols + 3.0, 13.0), min(0.65 * x.shape[0] + 1.6, 7.0))
-    fig, axes = plt.subplots(
-        1, 3, figsize=figsize, gridspec_kw={"width_ratios": [g.shape[1] for g in grids]}
-    )
+    fig, axes = grid_panels([g.shape for g in grids], cell=0.6, top=1.0, figsize=figsize)
     ax_x, ax_d, ax_dx = axes
     overlapping = sh < ph or sw < pw
     stride_text = f", stride {_stride_text((sh, sw))}" if (sh, sw) != (ph, pw) else ""
@@ -607,7 +596,6 @@ def draw_pool_routing(x, dout, pool_size=2, *, stride=None, mode="max", figsize=
         f"{name} pooling backward: {word}",
         fontsize=11,
     )
-    fig.subplots_adjust(left=0.04, right=0.98, top=0.78, bottom=0.05, wspace=0.5)
     return fig
 
 
@@ -659,11 +647,8 @@ def draw_im2col(image, kernel, *, stride=1, padding=0, rows=(0, 1), figsize=None
             f"rows must be output positions 0 to {ho * wo - 1} ({ho}×{wo} map); received {bad}"
         )
     grids = (xp, cols, column, product, fmap)
-    if figsize is None:
-        n_rows = max(g.shape[0] for g in grids)
-        figsize = (min(0.5 * sum(g.shape[1] for g in grids) + 4.5, 14.0), 0.45 * n_rows + 2.0)
-    fig, axes = plt.subplots(
-        1, 5, figsize=figsize, gridspec_kw={"width_ratios": [g.shape[1] for g in grids]}
+    fig, axes = grid_panels(
+        [g.shape for g in grids], gap=1.1, row_gap=1.5, top=0.75, bottom=1.0, figsize=figsize
     )
     ax_x, ax_cols, ax_w, ax_p, ax_map = axes
     (pt, _), (pl, _) = pads
@@ -711,6 +696,5 @@ def draw_im2col(image, kernel, *, stride=1, padding=0, rows=(0, 1), figsize=None
     ax_w.add_patch(
         Rectangle((-0.5, -0.5), 1, kh * kw, fill=False, edgecolor=WINDOW_COLOR, lw=2.4, zorder=6)
     )
-    fig.subplots_adjust(left=0.03, right=0.98, top=0.86, bottom=0.08, wspace=0.6)
-    _symbols_between(fig, axes, ["→", "@", "=", "→"])
+    symbols_between(fig, axes, ["→", "@", "=", "→"], gap=1.1)
     return fig

@@ -26,7 +26,7 @@ from matplotlib.patches import Rectangle
 from cnnlib._checks import as_float_array, pair
 from cnnlib.ops import conv2d
 from cnnlib.plotting.grids import grid_lines, pale_norm
-from cnnlib.plotting.page import MIN_FONT_PT
+from cnnlib.plotting.page import FONT_PT, MIN_FONT_PT, PAGE_WIDTH_IN, TITLE_PT
 from cnnlib.shapes import resolve_padding
 
 WINDOW_COLOR = "tab:orange"  # the window on the input and its cell in the map
@@ -256,10 +256,26 @@ class _ConvStepPainter:
     def __init__(self, setup: ConvSetup, fig: Figure):
         self.setup = setup
         self.fig = fig
-        widths = [setup.padded.shape[1], setup.kernel.shape[1], setup.kernel.shape[1]]
-        widths.append(setup.fmap.shape[1])
-        self.axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": widths, "wspace": 0.35})
-        self.caption = fig.text(0.5, 0.03, "", ha="center", va="bottom", fontsize=10, gid="sum")
+        layout = _step_layout(setup)
+        width, height = fig.get_size_inches()
+        gs = fig.add_gridspec(
+            layout.rows,
+            4 // layout.rows,
+            width_ratios=layout.width_ratios,
+            height_ratios=layout.height_ratios,
+            left=STEP_MARGIN_IN / width,
+            right=1 - STEP_MARGIN_IN / 2 / width,
+            top=1 - STEP_TOP_IN / height,
+            bottom=STEP_BOTTOM_IN / height,
+            wspace=STEP_GAP_IN
+            / (layout.cell * sum(layout.width_ratios) / len(layout.width_ratios)),
+            hspace=STEP_ROW_GAP_IN
+            / (layout.cell * sum(layout.height_ratios) / len(layout.height_ratios)),
+        )
+        self.axes = [fig.add_subplot(spec) for spec in gs]
+        self.caption = fig.text(
+            0.5, 0.1 / height, "", ha="center", va="bottom", fontsize=FONT_PT, gid="sum"
+        )
         self.image_norm = pale_norm(setup.padded, signed=bool(np.any(setup.padded < 0)))
         self.map_norm = pale_norm(setup.fmap, signed=True)
 
@@ -331,25 +347,63 @@ class _ConvStepPainter:
             equation = f"sum of the {s.kernel.size} products = {value}"
         rows = f"{number_text(top - pt, '−')}…{number_text(top - pt + kh - 1, '−')}"
         cols = f"{number_text(left - pl, '−')}…{number_text(left - pl + kw - 1, '−')}"
+        where = f"output position (row {row}, column {col}):"
+        window_text = f"window on rows {rows}, columns {cols} of the input"
+        narrow = self.fig.get_size_inches()[0] < 6.5
         self.fig.suptitle(
-            f"output position (row {row}, column {col}): "
-            f"window on rows {rows}, columns {cols} of the input",
-            fontsize=11,
+            f"{where}{chr(10) if narrow else ' '}{window_text}",
+            fontsize=TITLE_PT,
+            y=1 - 0.08 / self.fig.get_size_inches()[1],
+            va="top",
         )
         self.caption.set_text(equation.replace("-", "−"))
         return [*self.axes, self.caption]
 
 
+# The step picture: a cell holds "1×(−1)" over "= −1" at 9 pt; between panels
+# there is room for the next panel's row indices, above them for the suptitle,
+# a title and the column indices, below for the sum.
+STEP_CELL_IN = 0.46
+STEP_GAP_IN = 0.45
+STEP_ROW_GAP_IN = 0.95
+STEP_MARGIN_IN = 0.35
+STEP_TOP_IN = 0.95
+STEP_BOTTOM_IN = 0.5
+
+
+@dataclass(frozen=True)
+class _StepLayout:
+    """Rows of panels (1: all four side by side; 2: input and kernel above the rest)."""
+
+    rows: int
+    cell: float
+    width_ratios: list
+    height_ratios: list
+    figsize: tuple
+
+
+def _step_layout(setup: ConvSetup) -> _StepLayout:
+    """The four panels in one row when they fit the page at full size, else in two."""
+    (ph, pw), (kh, kw), (fh, fw) = setup.padded.shape, setup.kernel.shape, setup.fmap.shape
+    extra = 3 * STEP_GAP_IN + 1.5 * STEP_MARGIN_IN
+    if STEP_CELL_IN * (pw + 2 * kw + fw) + extra <= PAGE_WIDTH_IN:
+        widths, heights = [pw, kw, kw, fw], [max(ph, kh, fh)]
+    else:
+        widths, heights = [pw, max(kw, fw)], [ph, max(kh, fh)]
+        extra = STEP_GAP_IN + 1.5 * STEP_MARGIN_IN
+    cell = min(STEP_CELL_IN, (PAGE_WIDTH_IN - extra) / sum(widths))
+    rows = len(heights)
+    height = cell * sum(heights) + STEP_TOP_IN + STEP_BOTTOM_IN + (rows - 1) * STEP_ROW_GAP_IN
+    return _StepLayout(rows, cell, widths, heights, (cell * sum(widths) + extra, height))
+
+
 def _figure(setup: ConvSetup, fig=None, figsize=None, dpi=None) -> Figure:
     if figsize is None:
-        cols = setup.padded.shape[1] + 2 * setup.kernel.shape[1] + setup.fmap.shape[1]
-        rows = max(setup.padded.shape[0], setup.fmap.shape[0])
-        figsize = (min(0.62 * cols + 2.0, 13.0), min(0.55 * rows + 1.6, 7.0))
+        figsize = _step_layout(setup).figsize
     if fig is None:
         fig = plt.figure(figsize=figsize, dpi=dpi)
     else:
         fig.set_size_inches(figsize)
-    fig.subplots_adjust(left=0.03, right=0.98, top=0.82, bottom=0.13)
     return fig
 
 

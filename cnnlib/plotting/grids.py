@@ -14,7 +14,7 @@ from matplotlib import colors
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from cnnlib._checks import as_float_array
-from cnnlib.plotting.page import MIN_FONT_PT
+from cnnlib.plotting.page import FONT_PT, MIN_FONT_PT, PAGE_WIDTH_IN
 
 MARK_COLOR = "tab:red"  # cells singled out, e.g. where a seed slide is wrong
 HATCH_COLOR = "0.6"  # cells left out of a computation
@@ -231,3 +231,96 @@ def arrow_between(fig, left_ax, right_ax, label="", fontsize=9.5):
     )
     if label:
         fig.text((x0 + x1) / 2, y + 0.03, label, ha="center", va="bottom", fontsize=fontsize)
+
+
+GRID_CELL_IN = 0.42  # a cell of a numbered grid: a 9-11 pt number with room around it
+
+
+def grid_panels(
+    shapes,
+    *,
+    cell=GRID_CELL_IN,
+    gap=0.7,
+    row_gap=0.75,
+    top=0.75,
+    bottom=0.25,
+    side=0.35,
+    figsize=None,
+    fig=None,
+):
+    """Axes for grids side by side, every cell the same size, wrapped onto rows to fit the page.
+
+    Panel ``k`` is ``shapes[k][1]`` cells wide and ``shapes[k][0]`` high.
+    They go left to right while they fit :data:`cnnlib.plotting.page.PAGE_WIDTH_IN`
+    at ``cell`` inches per cell, then on a new row (when a single panel is too
+    wide, all cells shrink). ``gap`` is the room between panels (for a symbol
+    or an arrow), ``row_gap`` between rows (titles and column indices),
+    ``top``, ``bottom`` and ``side`` the margins, all in inches.
+
+    Returns
+    -------
+    (Figure, list of Axes)
+        One axes per shape, in order; :func:`symbols_between` writes the
+        symbols between them, across a row break too.
+    """
+    shapes = [(int(s[0]), int(s[1])) for s in shapes]
+    room = PAGE_WIDTH_IN - 2 * side
+    widest = max(w for _, w in shapes)
+    cell = min(cell, room / widest)
+    rows, row = [], []
+    for k, (_, w) in enumerate(shapes):
+        # a row after a break starts with a gap, where the symbol goes
+        used = sum(gap if j is None else shapes[j][1] * cell + gap for j in row)
+        if row and used + w * cell > room:
+            rows.append(row)
+            row = [None]
+        row.append(k)
+    rows.append(row)
+    width = max(sum(gap if k is None else shapes[k][1] * cell + gap for k in r) for r in rows)
+    width += 2 * side - gap
+    heights = [max(shapes[k][0] for k in r if k is not None) * cell for r in rows]
+    height = top + sum(heights) + row_gap * (len(rows) - 1) + bottom
+    if fig is None:
+        fig = plt.figure(figsize=figsize or (width, height))
+    elif figsize is not None:
+        fig.set_size_inches(figsize)
+    axes = [None] * len(shapes)
+    y = height - top
+    for r, row_height in zip(rows, heights, strict=True):
+        x = side
+        for k in r:
+            if k is None:
+                x += gap
+                continue
+            w = shapes[k][1]
+            box = (x / width, (y - row_height) / height, w * cell / width, row_height / height)
+            axes[k] = fig.add_axes(box)
+            x += w * cell + gap
+        y -= row_height + row_gap
+    return fig, axes
+
+
+def symbols_between(fig, axes, symbols, fontsize=20, gap=0.7):
+    """Write ``symbols[k]`` between ``axes[k]`` and ``axes[k + 1]``, on the left of a new row.
+
+    ``"⋆"`` stands for cross-correlation; it is drawn as mathtext's star,
+    larger. A symbol of more than two characters is written smaller, as a
+    label over an arrow. Returns the Text artists.
+    """
+    width = fig.get_size_inches()[0]
+    texts = []
+    for left, right, symbol in zip(axes[:-1], axes[1:], symbols, strict=True):
+        left.apply_aspect()
+        right.apply_aspect()
+        a, b = left.get_position(), right.get_position()
+        if b.x0 > a.x1:  # same row
+            x, y = (a.x1 + b.x0) / 2, (max(a.y0, b.y0) + min(a.y1, b.y1)) / 2
+        else:  # the next panel starts a row: the symbol goes on its left
+            x, y = b.x0 - gap / 2 / width, (b.y0 + b.y1) / 2
+        size = fontsize
+        if symbol == "⋆":
+            symbol, size = r"$\star$", 1.6 * fontsize
+        elif len(symbol) > 2:
+            size = FONT_PT
+        texts.append(fig.text(x, y, symbol, fontsize=size, ha="center", va="center", gid="symbol"))
+    return texts
