@@ -26,7 +26,13 @@ from matplotlib.patches import Rectangle
 from cnnlib._checks import as_float_array, pair
 from cnnlib.ops import conv2d
 from cnnlib.plotting.grids import grid_lines, pale_norm
-from cnnlib.plotting.page import FONT_PT, MIN_FONT_PT, PAGE_WIDTH_IN, TITLE_PT
+from cnnlib.plotting.page import (
+    FONT_PT,
+    MIN_FONT_PT,
+    PAGE_WIDTH_IN,
+    TITLE_PT,
+    fit_width,
+)
 from cnnlib.shapes import resolve_padding
 
 WINDOW_COLOR = "tab:orange"  # the window on the input and its cell in the map
@@ -494,7 +500,8 @@ def draw_conv_result(
         numbers = max(max(g.shape) for g in grids) <= 12
     if figsize is None:
         cols = sum(g.shape[1] for g in grids)
-        figsize = (min(0.6 * cols + 2.5, 13.0), min(0.55 * max(g.shape[0] for g in grids) + 1.5, 6))
+        height = min(0.55 * max(g.shape[0] for g in grids) + 1.5, 6)
+        figsize = (fit_width(0.6 * cols + 2.5), height)
     fig, axes = plt.subplots(
         1, 3, figsize=figsize, gridspec_kw={"width_ratios": [g.shape[1] for g in grids]}
     )

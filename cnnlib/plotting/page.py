@@ -93,12 +93,12 @@ def measure(fig: Figure, dpi: float = DPI) -> Measured:
     artists), with its size in pixels. Hidden texts, empty ones and tick
     labels outside the axes' limits are not drawn, so they are not listed.
     """
-    drawn = []
+    drawn = {}  # bbox_inches="tight" draws the figure twice: each text counts once
     original = Text.draw
 
     def recording_draw(text, renderer):
         if text.get_visible() and text.get_text().strip():
-            drawn.append((text.get_text(), text.get_fontsize() * dpi / 72))
+            drawn[id(text)] = (text.get_text(), text.get_fontsize() * dpi / 72)
         return original(text, renderer)
 
     buffer = io.BytesIO()
@@ -108,7 +108,8 @@ def measure(fig: Figure, dpi: float = DPI) -> Measured:
     finally:
         Text.draw = original
     header = buffer.getvalue()[16:24]  # the IHDR chunk: width, height as big-endian ints
-    return Measured(int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big"), drawn)
+    width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+    return Measured(width, height, list(drawn.values()))
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize
 
 from cnnlib._checks import as_float_array, positive_int
 from cnnlib.plotting.convolution import draw_matrix
-from cnnlib.plotting.page import MIN_FONT_PT
+from cnnlib.plotting.grids import GRID_CELL_IN, grid_panels
+from cnnlib.plotting.page import FONT_PT, MIN_FONT_PT, PAGE_WIDTH_IN
 from cnnlib.shapes import dilated_size
 
 
@@ -53,10 +53,17 @@ def draw_dilated_kernels(kernel_size: int = 3, dilations=(1, 2, 3), *, figsize=N
     if not dilations:
         raise ValueError("dilations must name at least one dilation; received an empty list")
     span = max(dilated_size(kernel_size, d) for d in dilations)
-    if figsize is None:
-        figsize = (min(0.42 * span * len(dilations) + 1.0, 13.0), 0.42 * span + 1.3)
-    fig, axes = plt.subplots(1, len(dilations), figsize=figsize, squeeze=False)
-    for ax, d in zip(axes[0], dilations, strict=True):
+    gap = 0.5
+    cell = (PAGE_WIDTH_IN - 2 * 0.35 - gap * (len(dilations) - 1)) / (span * len(dilations))
+    fig, axes = grid_panels(
+        [(span, span)] * len(dilations),
+        cell=min(GRID_CELL_IN, max(cell, 0.25)),
+        gap=gap,
+        top=0.6,
+        bottom=0.1,
+        figsize=figsize,
+    )
+    for ax, d in zip(axes, dilations, strict=True):
         taps = dilation_taps(kernel_size, d, span)
         own = dilated_size(kernel_size, d)
         offset = (span - own) // 2
@@ -68,7 +75,7 @@ def draw_dilated_kernels(kernel_size: int = 3, dilations=(1, 2, 3), *, figsize=N
             title=f"d = {d}: {kernel_size * kernel_size} weights, {own}×{own} patch",
             fontsize=9,
         )
-    fig.tight_layout()
+        ax.title.set_fontsize(FONT_PT)
     return fig
 
 
@@ -102,12 +109,21 @@ def draw_receptive_fields(maps, titles, boxes=None, *, suptitle=None, numbers=Tr
             f"expected as many titles and boxes as maps (at least one); received "
             f"{len(maps)} maps, {len(titles)} titles, {len(boxes)} boxes"
         )
-    width = max(m.shape[1] for m in maps)
-    height = max(m.shape[0] for m in maps)
-    if figsize is None:
-        figsize = (min(0.42 * width * len(maps) + 1.0, 13.0), min(0.42 * height + 1.4, 7.0))
-    fig, axes = plt.subplots(1, len(maps), figsize=figsize, squeeze=False)
-    for ax, values, title, box in zip(axes[0], maps, titles, boxes, strict=True):
+    # side by side when the cells stay large enough for their numbers, else wrapped
+    gap = 0.45
+    cell = (PAGE_WIDTH_IN - 2 * 0.35 - gap * (len(maps) - 1)) / sum(m.shape[1] for m in maps)
+    cell = min(GRID_CELL_IN, max(cell, 0.25 if numbers else 0.1))
+    lines = max(str(t).count("\n") + 1 for t in titles)
+    fig, axes = grid_panels(
+        [m.shape for m in maps],
+        cell=cell,
+        gap=gap,
+        top=0.45 + 0.2 * lines + (0.35 if suptitle else 0.0),
+        row_gap=0.45 + 0.2 * lines,
+        bottom=0.1,
+        figsize=figsize,
+    )
+    for ax, values, title, box in zip(axes, maps, titles, boxes, strict=True):
         texts = None if numbers else [[""] * values.shape[1]] * values.shape[0]
         top = float(values.max())
         # Zero stays white and the largest value a mid grey, even when all are equal.
@@ -116,6 +132,5 @@ def draw_receptive_fields(maps, titles, boxes=None, *, suptitle=None, numbers=Tr
             values, ax, title=title, window=box, texts=texts, fontsize=MIN_FONT_PT, norm=norm
         )
     if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
+        fig.suptitle(suptitle, y=1 - 0.1 / fig.get_size_inches()[1], va="top")
     return fig
