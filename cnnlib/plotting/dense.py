@@ -24,8 +24,15 @@ from matplotlib import colors
 from cnnlib._checks import as_float_array
 from cnnlib.functional.dense import flatten_forward
 from cnnlib.functional.dropout import dropout_forward
-from cnnlib.plotting.grids import arrow_between, draw_grid, number_text
-from cnnlib.plotting.page import MIN_FONT_PT
+from cnnlib.plotting.grids import (
+    GRID_CELL_IN,
+    arrow_between,
+    draw_grid,
+    grid_panels,
+    number_text,
+    symbols_between,
+)
+from cnnlib.plotting.page import MIN_FONT_PT, PAGE_WIDTH_IN, fit_width
 
 SYMBOLS = ("∗", "=", "+", "×")
 
@@ -67,12 +74,18 @@ def draw_steps(arrays, titles, operations, *, marked=None, figsize=None, decimal
             f"arrays; received {len(titles)} and {len(operations)}"
         )
     marked = marked or [None] * len(grids)
-    widths = [g.shape[1] for g in grids]
-    tallest = max(g.shape[0] for g in grids)
-    if figsize is None:
-        figsize = (min(0.5 * sum(widths) + 1.25 * len(grids) + 0.5, 14), 0.45 * tallest + 1.4)
-    fig, axes = plt.subplots(
-        1, len(grids), figsize=figsize, gridspec_kw={"width_ratios": widths, "wspace": 0.9}
+    gap = 1.05 if any(op not in SYMBOLS for op in operations) else 0.7
+    # one strip when cells of 0.28 in (still room for a digit at 11 pt) fit, else rows
+    room = PAGE_WIDTH_IN - 0.7 - gap * (len(grids) - 1)
+    cell = room / sum(g.shape[1] for g in grids)
+    fig, axes = grid_panels(
+        [g.shape for g in grids],
+        cell=min(cell, GRID_CELL_IN) if cell >= 0.28 else GRID_CELL_IN,
+        gap=gap,
+        top=0.85,
+        row_gap=0.9,
+        bottom=0.1,
+        figsize=figsize,
     )
     axes = np.atleast_1d(axes)
     for ax, grid, title, mark in zip(axes, grids, titles, marked, strict=True):
@@ -80,17 +93,11 @@ def draw_steps(arrays, titles, operations, *, marked=None, figsize=None, decimal
         draw_grid(grid, ax, title=f"{title}\n{shape}", outlined=mark, decimals=decimals)
         if grid.shape[1] == 1:
             ax.set_xticks([])
-    fig.subplots_adjust(left=0.04, right=0.98, top=0.78, bottom=0.04)
     for left, right, op in zip(axes[:-1], axes[1:], operations, strict=True):
         if op in SYMBOLS:
-            left.apply_aspect()
-            right.apply_aspect()
-            a, b = left.get_position(), right.get_position()
-            x = (a.x1 + b.x0) / 2
-            y = (max(a.y0, b.y0) + min(a.y1, b.y1)) / 2
-            fig.text(x, y, op, fontsize=20, ha="center", va="center")
+            symbols_between(fig, [left, right], [op], gap=gap)
         else:
-            arrow_between(fig, left, right, op, fontsize=MIN_FONT_PT)
+            arrow_between(fig, left, right, op, fontsize=MIN_FONT_PT, gap=gap)
     return fig
 
 
@@ -162,7 +169,7 @@ def draw_flatten(x, *, show="values", max_vector=30, figsize=None, decimals=2):
     if figsize is None:
         width = 0.5 * w * c + 1.0 * c + (1.8 if beside else 0.4)
         height = 0.5 * max(h, d if beside else 0) + 1.3 + (0.9 if below else 0)
-        figsize = (min(max(width, 0.5 * d + 0.8 if below else 0), 14), height)
+        figsize = (fit_width(max(width, 0.5 * d + 0.8 if below else 0)), height)
     fig = plt.figure(figsize=figsize)
     # the maps in the middle of the top row, with empty columns on both sides
     units = w * c + 1.2 * (c - 1)

@@ -211,13 +211,22 @@ def draw_grid(
     return ax
 
 
-def arrow_between(fig, left_ax, right_ax, label="", fontsize=9.5):
-    """Draw an arrow from ``left_ax`` to ``right_ax`` with ``label`` above it."""
+def arrow_between(fig, left_ax, right_ax, label="", fontsize=9.5, gap=None):
+    """Draw an arrow from ``left_ax`` to ``right_ax`` with ``label`` above it.
+
+    When ``right_ax`` starts a new row (see :func:`grid_panels`), the arrow
+    goes into it from the ``gap`` inches on its left.
+    """
     left_ax.apply_aspect()
     right_ax.apply_aspect()
     a, b = left_ax.get_position(), right_ax.get_position()
     y = (max(a.y0, b.y0) + min(a.y1, b.y1)) / 2
-    x0, x1 = a.x1 + 0.008, b.x0 - 0.008
+    inch = 1 / fig.get_size_inches()[0]
+    # the arrow stops short of the row indices written left of the next grid
+    x0, x1 = a.x1 + 0.008, b.x0 - (0.2 * inch if right_ax.get_yticklabels() else 0.008)
+    if b.x0 <= a.x1 and gap is not None:  # a row break
+        y = (b.y0 + b.y1) / 2
+        x0 = b.x0 - (gap - 0.05) * inch
     fig.add_artist(
         FancyArrowPatch(
             (x0, y),

@@ -24,6 +24,7 @@ from cnnlib._checks import as_float_array, pair
 from cnnlib.functional.pooling import pool2d_backward, pool2d_forward
 from cnnlib.ops import pool2d
 from cnnlib.plotting.grids import MARK_COLOR, arrow_between, draw_grid, outline_cells
+from cnnlib.plotting.page import fit_width
 
 MODE_NAMES = {"max": "max", "min": "min", "avg": "average"}
 
@@ -131,7 +132,7 @@ def draw_pooling(
     extra_h = max((ho - 1) * sh + ph - h, 0)  # how far partial windows stick out
     extra_w = max((wo - 1) * sw + pw - w, 0)
     if figsize is None:
-        figsize = (0.55 * (w + extra_w + wo) + 2.6, 0.55 * max(h + extra_h, ho) + 1.5)
+        figsize = (fit_width(0.55 * (w + extra_w + wo) + 2.6), 0.55 * max(h + extra_h, ho) + 1.5)
     if fig is None:
         fig = plt.figure(figsize=figsize)
     ax_in, ax_out = fig.subplots(
