@@ -32,7 +32,7 @@ from cnnlib.functional.activations import (
 )
 from cnnlib.plotting.grids import arrow_between, draw_grid, pale_norm
 from cnnlib.plotting.images import signed_limits
-from cnnlib.plotting.page import MIN_FONT_PT
+from cnnlib.plotting.page import MIN_FONT_PT, fit_panels
 
 # The activations of the seed decks, in the order the book presents them.
 SEED_ACTIVATIONS = (
@@ -174,7 +174,7 @@ def plot_activation(name, x=None, ax=None, *, derivative=True, title=None, **opt
     return ax
 
 
-def plot_activations(names=SEED_ACTIVATIONS, x=None, *, ncols=5, options=None, figsize=None):
+def plot_activations(names=SEED_ACTIVATIONS, x=None, *, ncols=4, options=None, figsize=None):
     """One panel per activation, each with its derivative; one shared legend.
 
     Parameters
@@ -184,7 +184,7 @@ def plot_activations(names=SEED_ACTIVATIONS, x=None, *, ncols=5, options=None, f
     x : array, optional
         Inputs (default: 401 points from -5 to 5).
     ncols : int
-        Panels per row.
+        Panels per row (fewer when they would not fit the page at 2.1 in each).
     options : dict, optional
         ``{name: {option: value}}``, e.g. ``{"leaky_relu": {"slope": 0.1}}``.
     figsize : (float, float), optional
@@ -197,10 +197,8 @@ def plot_activations(names=SEED_ACTIVATIONS, x=None, *, ncols=5, options=None, f
     if not names:
         raise ValueError("names must list at least one activation; received none")
     options = options or {}
-    ncols = min(ncols, len(names))
-    nrows = -(-len(names) // ncols)
-    if figsize is None:
-        figsize = (2.6 * ncols + 0.4, 2.3 * nrows + 0.6)
+    nrows, ncols, size = fit_panels(len(names), 2.1, 2.1, ncols=ncols, extra_height=0.5)
+    figsize = size if figsize is None else figsize
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
         plot_activation(name, x, ax, **options.get(name, {}))
@@ -220,7 +218,7 @@ def plot_activations(names=SEED_ACTIVATIONS, x=None, *, ncols=5, options=None, f
     return fig
 
 
-def plot_overlay(names, x=None, *, derivative=True, options=None, fig=None, figsize=(9, 3.4)):
+def plot_overlay(names, x=None, *, derivative=True, options=None, fig=None, figsize=(8.2, 3.4)):
     """Several activations on one axes and, beside it, their derivatives.
 
     Parameters

@@ -16,12 +16,13 @@ from matplotlib.colors import Normalize
 from matplotlib.ticker import PercentFormatter
 
 from cnnlib.plotting.images import SIGNED_CMAP, signed_limits
-from cnnlib.plotting.page import MIN_FONT_PT
+from cnnlib.plotting.page import MIN_FONT_PT, PAGE_WIDTH_IN
 
 ACTIVATION_CMAP = "viridis"  # non-negative feature maps: dark is 0, yellow is strong
 TRAIN_COLOUR, VALIDATION_COLOUR = "tab:blue", "tab:orange"
 STRIP_HEIGHT = 0.55  # height of a dense layer's row, relative to a row of maps
 SMALL_STRIP = 16  # a strip this short gets one tick per value
+LABEL_WIDTH_IN = 1.6  # the row labels left of the feature maps
 
 
 def _history_dict(history) -> dict[str, list[float]]:
@@ -149,8 +150,15 @@ def show_confusion_matrix(matrix, *, labels=None, title=None, ax=None, figsize=(
 
 
 def _grid(n: int, ncols: int, cell: float, extra_height: float = 0.0):
-    """A figure with ``n`` small axes in rows of ``ncols``; the spare axes are hidden."""
+    """A figure with ``n`` small axes in rows of ``ncols``; the spare axes are hidden.
+
+    When ``ncols`` cells do not fit the page, the rows are shortened (to rows of
+    equal length, as far as ``n`` allows) rather than the cells.
+    """
     ncols = max(1, min(ncols, n))
+    fitting = max(1, int(PAGE_WIDTH_IN // cell))
+    if ncols > fitting:
+        ncols = math.ceil(n / math.ceil(n / fitting))
     nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(
         nrows,
@@ -305,17 +313,33 @@ def show_feature_maps_by_depth(stages, *, max_channels: int = 8, cell: float = 1
                 f"received shape {values.shape}"
             )
         arrays.append((label, values))
-    heights = [STRIP_HEIGHT if values.ndim == 1 else 1.0 for _, values in arrays]
-    fig = plt.figure(
-        figsize=(cell * max_channels + 1.6, cell * sum(heights) + 0.4), layout="constrained"
+    # Channels that do not fit the page in one row go on more rows of equal length.
+    fitting = max(1, int((PAGE_WIDTH_IN - LABEL_WIDTH_IN) // cell))
+    widest = (
+        max(min(v.shape[2], max_channels) for _, v in arrays if v.ndim == 3)
+        if any(v.ndim == 3 for _, v in arrays)
+        else 1
     )
-    grid = fig.add_gridspec(len(arrays), max_channels, height_ratios=heights)
-    for row, (label, values) in enumerate(arrays):
+    per_row = math.ceil(widest / math.ceil(widest / fitting))
+    lines = [
+        1 if values.ndim == 1 else math.ceil(min(values.shape[2], max_channels) / per_row)
+        for _, values in arrays
+    ]
+    heights = []
+    for (_, values), n in zip(arrays, lines, strict=True):
+        heights += [STRIP_HEIGHT] if values.ndim == 1 else [1.0] * n
+    fig = plt.figure(
+        figsize=(cell * per_row + LABEL_WIDTH_IN, cell * sum(heights) + 0.4),
+        layout="constrained",
+    )
+    grid = fig.add_gridspec(len(heights), per_row, height_ratios=heights)
+    firsts = np.cumsum([0, *lines[:-1]])
+    for row, (label, values), first in zip(range(len(arrays)), arrays, firsts, strict=True):
         cmap = "gray" if row == 0 else ACTIVATION_CMAP
         vmax = float(values.max()) if values.max() > 0 else 1.0
         vmin = min(0.0, float(values.min()))
         if values.ndim == 1:
-            ax = fig.add_subplot(grid[row, :])
+            ax = fig.add_subplot(grid[first, :])
             ax.imshow(values[None, :], cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
             ax.set_yticks([])
             ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
@@ -326,7 +350,7 @@ def show_feature_maps_by_depth(stages, *, max_channels: int = 8, cell: float = 1
             continue
         channels = min(values.shape[2], max_channels)
         for c in range(channels):
-            ax = fig.add_subplot(grid[row, c])
+            ax = fig.add_subplot(grid[first + c // per_row, c % per_row])
             ax.imshow(values[:, :, c], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
