@@ -10,7 +10,10 @@ A chapter opts in once, after its imports::
     from cnnlib.plotting import use_compact_png
     use_compact_png()
 
-after which ``plt.show()`` stores palette PNGs. Nothing else changes.
+after which ``plt.show()`` stores palette PNGs, each with the figure's
+alternative text (:func:`cnnlib.plotting.describe.description`) in the
+output's metadata, ``{"image/png": {"alt": ...}}``, where the book finds it
+(``_ext/figure_alt.py``). Nothing else changes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import base64
 import io
 
 from PIL import Image
+
+from cnnlib.plotting.describe import description
 
 PALETTE_COLOURS = 256
 
@@ -43,7 +48,7 @@ def compact_png(fig, colors: int = PALETTE_COLOURS) -> bytes:
 
 
 def use_compact_png(shell=None, colors: int = PALETTE_COLOURS) -> None:
-    """Make IPython display (and so store) matplotlib figures as palette PNGs.
+    """Make IPython display (and so store) matplotlib figures as palette PNGs with alt text.
 
     Parameters
     ----------
@@ -65,6 +70,7 @@ def use_compact_png(shell=None, colors: int = PALETTE_COLOURS) -> None:
     import matplotlib_inline.backend_inline  # noqa: F401
 
     def png(fig):
-        return base64.b64encode(compact_png(fig, colors)).decode("ascii")
+        data = base64.b64encode(compact_png(fig, colors)).decode("ascii")
+        return data, {"alt": description(fig)}
 
     shell.display_formatter.formatters["image/png"].for_type(Figure, png)

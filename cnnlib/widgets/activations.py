@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from cnnlib.plotting.activations import LABELS, SEED_ACTIVATIONS, activation_curve, plot_overlay
+from cnnlib.plotting.describe import description
 from cnnlib.plotting.grids import number_text
 from cnnlib.widgets._display import control_row, with_fallback
 
@@ -129,6 +130,7 @@ class ActivationExplorer(widgets.VBox):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=72)
         self.picture.value = buffer.getvalue()
+        self.picture.tooltip = description(fig)  # its alt text in the book
 
 
 def activation_explorer(names=("relu", "leaky_relu", "sigmoid"), **settings) -> ActivationExplorer:

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from cnnlib._checks import as_float_array
 from cnnlib.plotting.convolution import draw_conv_step
+from cnnlib.plotting.describe import description
 from cnnlib.shapes import conv_output_size
 from cnnlib.widgets._display import choice_buttons, control_row, with_fallback
 
@@ -134,6 +135,7 @@ class ConvExplorer(widgets.VBox):
         except ValueError as exc:  # a kernel larger than the padded input
             self.summary.value = f"<b>No output:</b> {html.escape(str(exc))}"
             self.picture.value = b""
+            self.picture.tooltip = "no picture: " + str(exc)
             self.play.max = self.position.max = 0
             return
         last = h_out * w_out - 1
@@ -163,6 +165,7 @@ class ConvExplorer(widgets.VBox):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=80)
         self.picture.value = buffer.getvalue()
+        self.picture.tooltip = description(fig)  # its alt text in the book
 
 
 def conv_explorer(image=None, kernel=None, *, padding=0, stride=1, seed=0) -> ConvExplorer:

@@ -12,6 +12,7 @@ import numpy as np
 
 from cnnlib.ops import conv2d
 from cnnlib.plotting.compact import compact_png
+from cnnlib.plotting.describe import description
 from cnnlib.plotting.images import format_number, show_filter_result, show_image
 from cnnlib.widgets._display import control_row, with_fallback
 
@@ -153,6 +154,7 @@ class KernelEditor:
             self.result, kernel, ax=right, image_range=self.image_range, title="filtered"
         )
         self.picture.value = compact_png(fig)
+        self.picture.tooltip = description(fig)  # its alt text in the book
         plt.close(fig)
 
     def _repr_mimebundle_(self, **kwargs):

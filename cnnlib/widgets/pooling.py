@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from cnnlib._checks import as_float_array
 from cnnlib.ops import conv2d
+from cnnlib.plotting.describe import description
 from cnnlib.plotting.pooling import draw_pooling
 from cnnlib.shapes import conv_output_size
 from cnnlib.widgets._display import choice_buttons, control_row, with_fallback
@@ -108,6 +109,7 @@ class PoolingExplorer(widgets.VBox):
         except ValueError as exc:  # a window larger than the input
             self.summary.value = f"<b>No output:</b> {html.escape(str(exc))}"
             self.picture.value = b""
+            self.picture.tooltip = "no picture: " + str(exc)
             return
         left, right = ("⌈", "⌉") if partial else ("⌊", "⌋")
 
@@ -126,6 +128,7 @@ class PoolingExplorer(widgets.VBox):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=72)
         self.picture.value = buffer.getvalue()
+        self.picture.tooltip = description(fig)  # its alt text in the book
 
 
 def pooling_explorer(x=None, *, pool_size=2, stride=2, mode="max", keep_partial=False, seed=0):
