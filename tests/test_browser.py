@@ -6,8 +6,13 @@ animations that do not play, stored widgets that do not render, links inside
 the book that lead nowhere, scripts that fail. The machine running the tests
 has no network: the few files the pages take from CDNs are answered from local
 copies (tests/offline_cdn.py), and any other external request is refused and
-reported. Full-page screenshots of two chapters are saved to _build/screenshots/
-for a person to look at.
+reported. With every hidden cell opened, as a reader may open it, each code
+and output block is measured against the text column at 1280 px (none may
+scroll sideways), each image against its drawn size (none shown below 85 %),
+and axe-core checks the page for accessibility (no critical or serious
+violation of the book's own content). Screenshots are saved to
+_build/screenshots/ for a person to look at: the top of every chapter and
+its first figure, and two chapters in full.
 """
 
 from __future__ import annotations
@@ -36,6 +41,18 @@ SCREENSHOT_PAGES = {
     "chapters/padding_stride": "a chapter with formulas, animations and a widget",
     "chapters/training": "the training chapter",
 }
+# axe-core from the npm registry (tests/offline_cdn.py fetches it into .ci/cache/npm).
+AXE = ("axe-core", "4.14.1")
+# Violations that come from the theme (pydata-sphinx-theme, sphinx-book-theme),
+# not from the book: rule id -> {a class of the elements: why they are excluded}.
+THEME_VIOLATIONS = {
+    "label-content-name-mismatch": {
+        "search-button": "the theme's search button is named 'Search' but shows 'Search… Ctrl+K'",
+        "theme-switch-button": "the theme's colour-mode button is named 'Color mode', and its "
+        "icon's hidden text says which mode is on",
+    },
+}
+SMALLEST_SCALE = 0.85  # an image shown below 85 % of its drawn size has unreadable labels
 TIMEOUT_MS = 30_000
 WAIT_MS = 15_000  # for MathJax, widgets and images to finish
 CLICK_TIMEOUT_MS = 5_000
@@ -78,6 +95,10 @@ class Visit:
     links: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     screenshot: Path | None = None
+    chapter_shots: list[Path] = field(default_factory=list)  # the top and the first figure
+    wide_blocks: list[dict] = field(default_factory=list)  # blocks that scroll or stick out
+    shown_images: list[dict] = field(default_factory=list)  # displayed and natural widths
+    axe: list[dict] = field(default_factory=list)  # serious and critical violations
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -161,6 +182,57 @@ IMAGES_JS = """
 """
 
 
+OPEN_HIDDEN_CELLS_JS = """
+() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden')
+    .forEach(e => e.classList.remove('toggle-hidden'));
+}
+"""
+
+# Every code block and output of the article, at most as wide as the column.
+LAYOUT_JS = """
+() => {
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  const right = article.getBoundingClientRect().right;
+  const blocks = [...article.querySelectorAll(
+    'pre, div.cell_output > div, div.cell_output table, .widget-subarea, .jupyter-widgets, table')];
+  const wide = blocks
+    .filter(e => e.offsetParent !== null)
+    .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > right + 1)
+    .map(e => ({tag: e.tagName, scroll: e.scrollWidth, client: e.clientWidth,
+                right: Math.round(e.getBoundingClientRect().right), column_right: Math.round(right),
+                text: e.textContent.trim().slice(0, 100)}));
+  const images = [...article.querySelectorAll('img')]
+    .filter(i => i.offsetParent !== null && i.naturalWidth > 0)
+    .map(i => ({src: (i.currentSrc || i.src).split('/').pop().slice(0, 60), alt: i.alt,
+                natural: i.naturalWidth, shown: i.getBoundingClientRect().width}));
+  return {wide, images};
+}
+"""
+
+AXE_JS = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '),
+                                          html: n.html.slice(0, 160)}))}));
+}
+"""
+
+FIRST_FIGURE_JS = """
+() => { const article = document.querySelector('article.bd-article')
+                        || document.querySelector('main');
+        const figure = [...article.querySelectorAll('img')]
+          .find(i => i.offsetParent !== null && i.naturalWidth > 100);
+        if (!figure) return false;
+        figure.scrollIntoView({block: 'center'});
+        return true; }
+"""
+
+
 try:
     from playwright.sync_api import Error as PlaywrightError
 except ImportError:  # the chromium fixture skips the tests, or fails them in CI
@@ -201,7 +273,17 @@ def play_animations(page) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def visit(chromium, site, cdn_copies):
+def axe_script(cdn_copies):
+    """The path of axe.min.js, fetched from the npm registry once."""
+    try:
+        offline_cdn.fetch([AXE])
+    except offline_cdn.Unavailable as exc:
+        unavailable(str(exc))
+    return offline_cdn.package_dir(*AXE) / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def visit(chromium, site, cdn_copies, axe_script):
     """visit(page) opens a page of the book once and returns what it showed (cached)."""
     base, _ = site
     visits: dict[str, Visit | Exception] = {}
@@ -284,6 +366,23 @@ def visit(chromium, site, cdn_copies):
                 record.screenshot = SCREENSHOTS / f"{Path(name).name}.png"
                 page.evaluate("() => window.scrollTo(0, 0)")
                 page.screenshot(path=record.screenshot, full_page=True)
+            if name.startswith("chapters/"):
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.evaluate("() => window.scrollTo(0, 0)")
+                top = SCREENSHOTS / f"{Path(name).name}-top.png"
+                page.screenshot(path=top)
+                record.chapter_shots.append(top)
+                if page.evaluate(FIRST_FIGURE_JS):
+                    figure = SCREENSHOTS / f"{Path(name).name}-figure.png"
+                    page.screenshot(path=figure)
+                    record.chapter_shots.append(figure)
+            # What a reader sees with every hidden cell (solutions, seed checks) opened.
+            page.evaluate(OPEN_HIDDEN_CELLS_JS)
+            page.wait_for_timeout(500)  # the boxes' opening transitions
+            layout = page.evaluate(LAYOUT_JS)
+            record.wide_blocks, record.shown_images = layout["wide"], layout["images"]
+            page.add_script_tag(path=str(axe_script))
+            record.axe = page.evaluate(AXE_JS)
         finally:
             context.close()
         return record
@@ -409,3 +508,62 @@ def test_screenshot_saved(visit, page):
         pytest.skip(f"no screenshot of {SCREENSHOT_PAGES[page]}: {page} is not in _toc.yml yet")
     shot = visit(page).screenshot
     assert shot is not None and shot.stat().st_size > 10_000, shot
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_no_code_or_output_is_wider_than_the_column(visit, page):
+    wide = visit(page).wide_blocks
+    assert not wide, f"{page}: blocks that scroll sideways or stick out at 1280 px:\n" + "\n".join(
+        map(str, wide)
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_every_image_is_shown_near_its_drawn_size(visit, page):
+    images = visit(page).shown_images
+    if stored_in_notebook(page, '"image/png"'):  # a selector that finds nothing must fail
+        assert images, f"{page}: its notebook stores figures, the page shows none"
+    small = [i for i in images if i["shown"] < SMALLEST_SCALE * i["natural"]]
+    assert not small, (
+        f"{page}: images shown below {SMALLEST_SCALE:.0%} of their drawn width "
+        f"(redraw them narrower): {small}"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_every_figure_has_alternative_text_that_says_what_it_shows(visit, page):
+    images = visit(page).shown_images
+    bad = [i for i in images if len(i["alt"].split()) < 3 or "_images/" in i["alt"]]
+    assert not bad, f"{page}: images whose alt text is missing or a file name: {bad}"
+
+
+def excluded_as_theme(violation: dict, node: dict) -> bool:
+    opening_tag = node["html"].split(">", 1)[0]
+    return any(name in opening_tag for name in THEME_VIOLATIONS.get(violation["id"], {}))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_axe_finds_no_serious_or_critical_violation(visit, page):
+    found = []
+    for violation in visit(page).axe:
+        nodes = [n for n in violation["nodes"] if not excluded_as_theme(violation, n)]
+        if nodes:
+            found.append(
+                f"{violation['impact']} {violation['id']} ({violation['help']}): "
+                + "; ".join(f"{n['target']} {n['html']}" for n in nodes[:5])
+            )
+    assert not found, f"{page}: axe-core violations:\n" + "\n".join(found)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])
+def test_chapter_screenshots_saved(visit, page):
+    """The top of each chapter, and its first figure where it has one, for a person to look at."""
+    shots = visit(page).chapter_shots
+    expected = 2 if stored_in_notebook(page, '"image/png"') else 1
+    assert len(shots) == expected, (page, shots)
+    assert all(shot.stat().st_size > 10_000 for shot in shots), shots
