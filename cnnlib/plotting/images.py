@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 
-from cnnlib.plotting.page import MIN_FONT_PT
+from cnnlib.plotting.page import FONT_PT, MIN_FONT_PT, PAGE_WIDTH_IN, fit_panels, fit_width
 
 CHANNEL_COLOURS = ("red", "green", "blue")
 SIGNED_CMAP = "RdBu_r"
@@ -206,7 +206,7 @@ def show_pixel(rgb, *, figsize=(6.4, 2.2)):
     return fig
 
 
-def show_channels(image, *, figsize=(12, 3.2)):
+def show_channels(image, *, figsize=(8.2, 2.4)):
     """A colour image and its red, green and blue channels, each as the light it emits.
 
     Parameters
@@ -281,7 +281,7 @@ def integer_form(kernel, max_denominator: int = 64):
     return None, kernel
 
 
-def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5, width=6.5):
+def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5, width=None):
     """Each kernel, its numbers written out, above the image it produced.
 
     Kernels with a common denominator are written as integers times a
@@ -297,8 +297,8 @@ def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5
         Brightness range of the input, for kernels that keep it.
     ncols : int
         Filters per row.
-    width : float
-        Width of the figure in inches.
+    width : float, optional
+        Width of the figure in inches (default: the page's, at most).
 
     Returns
     -------
@@ -310,7 +310,8 @@ def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5
             "kernels and outputs must have the same names; "
             f"received {sorted(names)} and {sorted(outputs)}"
         )
-    nrows = -(-len(names) // ncols)
+    nrows, ncols, _ = fit_panels(len(names), 1.6, 1.0, ncols=ncols)
+    width = fit_width(PAGE_WIDTH_IN if width is None else width)
     column = width / ncols
     fig, axes = plt.subplots(
         2 * nrows,
@@ -329,7 +330,13 @@ def show_filter_grid(kernels, outputs, *, image_range=(0.0, 1.0), ncols: int = 5
         kax.set_axis_on()
         oax.set_axis_on()
         scale, shown = integer_form(kernel)
-        show_image(shown, ax=kax, numbers=True, signed=True, fontsize=7 if len(shown) < 5 else 5)
+        show_image(
+            shown,
+            ax=kax,
+            numbers=True,
+            signed=True,
+            fontsize=FONT_PT if len(shown) < 5 else MIN_FONT_PT,
+        )
         kax.set_xticks([])
         kax.set_yticks([])
         kax.set_xlabel("")

@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 from cnnlib.plotting.images import CHANNEL_COLOURS, channel_cmap, show_image, signed_limits
 
 
-def show_channel_sum(volume, kernel, channel_maps, total, *, names=None, figsize=(10, 7.2)):
+def show_channel_sum(volume, kernel, channel_maps, total, *, names=None, figsize=(8.2, 6)):
     """One row per channel: input channel, kernel slice, their map; then the sum.
 
     Parameters
