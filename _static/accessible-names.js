@@ -4,7 +4,7 @@
 // - the handles of the explorers' sliders (noUiSlider, inside ipywidgets) have
 //   the role "slider" but no name: they get the slider's description;
 // - an explorer's picture (an ipywidgets Image) has no alt attribute: it gets
-//   its tooltip, which cnnlib.widgets sets to what the picture shows;
+//   the words that cnnlib.widgets puts, out of sight, right after it;
 // - a hidden cell's box (MyST-NB) is named "Toggle hidden content", a name
 //   that hides what it says ("Show the solution"): the words are its name;
 // - the bibliography is a list (role "list") whose entries carry the
@@ -29,9 +29,14 @@
   }
 
   function describeWidgetImages(root) {
-    root.querySelectorAll("img.widget-image").forEach((image) => {
-      const text = image.getAttribute("title");
-      if (text && image.getAttribute("alt") !== text) image.setAttribute("alt", text);
+    root.querySelectorAll(".cnnlib-picture-text").forEach((words) => {
+      // the explorer's picture is the widget just before its words
+      const image = words.previousElementSibling && words.previousElementSibling.matches("img")
+        ? words.previousElementSibling : null;
+      const text = words.textContent.trim();
+      if (!image) return;
+      if (image.getAttribute("alt") !== text) image.setAttribute("alt", text);
+      words.setAttribute("aria-hidden", "true");  // read once, as the image's alt text
     });
   }
 
@@ -64,7 +69,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     fix();
     observer.observe(document.body, {
-      childList: true, subtree: true, attributes: true, attributeFilter: ["title"],
+      childList: true, subtree: true, characterData: true,
     });
   });
 })();

@@ -156,7 +156,8 @@ WIDGETS_JS = """
       model: JSON.parse(tag.textContent).model_id,
       rendered: !!(rendered && rendered.querySelector('.jupyter-widgets')),
       controls: rendered ? rendered.querySelectorAll('.jupyter-widgets').length : 0,
-      errors: rendered ? [...rendered.querySelectorAll('.widget-error, .jupyter-widgets-error')]
+      errors: rendered ? [...rendered.querySelectorAll(
+                           '.widget-error, .jupyter-widgets-error, .jupyter-widgets-error-widget')]
                          .map(e => e.textContent.trim().slice(0, 200)) : [],
     };
   })

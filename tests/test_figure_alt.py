@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -118,7 +120,7 @@ def test_every_figure_a_chapter_stores_has_alt_text():
 
 
 def test_each_explorers_picture_says_what_it_shows():
-    """The picture's tooltip is its title in JupyterLab and its alt text in the book."""
+    """Words right after each picture say what it shows: its alt text in the book."""
     from cnnlib.widgets import KernelEditor, activation_explorer, conv_explorer, pooling_explorer
 
     image = np.arange(36.0).reshape(6, 6)
@@ -127,8 +129,26 @@ def test_each_explorers_picture_says_what_it_shows():
     explorers.append(KernelEditor(image, presets))
     for explorer in explorers:
         assert explorer.picture.value, type(explorer).__name__
-        tooltip = explorer.picture.tooltip or ""
-        assert len(tooltip.split()) >= 3, (type(explorer).__name__, tooltip)
+        # no tooltip: on an Image it breaks the widget's view (its code reads a description)
+        assert not explorer.picture.tooltip
+        words = html.unescape(re.sub("<[^>]+>", "", explorer.picture_text.value))
+        assert len(words.split()) >= 3, (type(explorer).__name__, words)
+        assert "cnnlib-picture-text" in explorer.picture_text._dom_classes
+        # the words come right after the picture, where accessible-names.js looks
+        root = getattr(explorer, "widget", explorer)  # the kernel editor holds its widget
+        parent = next(w for w in leaves(root) if explorer.picture in getattr(w, "children", ()))
+        at = parent.children.index(explorer.picture)
+        assert parent.children[at + 1] is explorer.picture_text
+    conv = explorers[1]
+    before = conv.picture_text.value
+    conv.position.value = 1
+    assert conv.picture_text.value != before  # it follows the picture
+
+
+def leaves(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from leaves(child)
 
 
 def test_mathtext_in_labels_reads_as_plain_words():

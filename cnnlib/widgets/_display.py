@@ -49,6 +49,36 @@ def with_fallback(bundle: dict | None, what: str, picture: bytes = b"") -> dict 
     return {**bundle, "text/plain": sentence, "text/html": page}
 
 
+PICTURE_TEXT_CLASS = "cnnlib-picture-text"
+# Out of sight but read by screen readers (the usual "visually hidden" rules).
+HIDDEN_STYLE = (
+    "position:absolute;width:1px;height:1px;margin:-1px;padding:0;"
+    "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0"
+)
+
+
+def picture_text():
+    """The words for an explorer's picture: an HTML widget to put right after it.
+
+    ipywidgets' ``Image`` has no alt text, and its ``tooltip`` breaks the
+    widget's view (the controls' code reads a ``description`` that an image
+    does not have). So what the picture shows goes into this widget instead,
+    out of sight but read by screen readers; in the book,
+    ``_static/accessible-names.js`` makes it the image's ``alt`` text.
+    Set it with :func:`set_picture_text`.
+    """
+    import ipywidgets as widgets
+
+    text = widgets.HTML()
+    text.add_class(PICTURE_TEXT_CLASS)
+    return text
+
+
+def set_picture_text(widget, words: str) -> None:
+    """Put ``words`` (what the picture shows) into a :func:`picture_text` widget."""
+    widget.value = f'<span style="{HIDDEN_STYLE}">{html.escape(words)}</span>'
+
+
 def control_row(*columns):
     """The explorers' controls: columns side by side that wrap onto new lines, never overlap.
 

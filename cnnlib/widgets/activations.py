@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from cnnlib.plotting.activations import LABELS, SEED_ACTIVATIONS, activation_curve, plot_overlay
 from cnnlib.plotting.describe import description
 from cnnlib.plotting.grids import number_text
-from cnnlib.widgets._display import control_row, with_fallback
+from cnnlib.widgets._display import control_row, picture_text, set_picture_text, with_fallback
 
 
 def _slider(kind, value, low: float, high: float, step: float, description: str):
@@ -63,13 +63,14 @@ class ActivationExplorer(widgets.VBox):
         self.point = _slider(widgets.FloatSlider, point, -10, 10, 0.1, "read at x =")
         self.table = widgets.HTML()
         self.picture = widgets.Image(format="png")
+        self.picture_text = picture_text()  # what the picture shows, for screen readers
         options = widgets.VBox(
             [self.derivative, self.x_range, self.slope, self.alpha, self.center, self.epsilon]
         )
         controls = control_row(
             widgets.VBox([self.choice]), options, widgets.VBox([self.point, self.table])
         )
-        super().__init__([controls, self.picture])
+        super().__init__([controls, self.picture, self.picture_text])
         for control in (
             self.choice,
             self.derivative,
@@ -130,7 +131,7 @@ class ActivationExplorer(widgets.VBox):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=72)
         self.picture.value = buffer.getvalue()
-        self.picture.tooltip = description(fig)  # its alt text in the book
+        set_picture_text(self.picture_text, description(fig))
 
 
 def activation_explorer(names=("relu", "leaky_relu", "sigmoid"), **settings) -> ActivationExplorer:

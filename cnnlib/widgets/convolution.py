@@ -21,7 +21,13 @@ from cnnlib._checks import as_float_array
 from cnnlib.plotting.convolution import draw_conv_step
 from cnnlib.plotting.describe import description
 from cnnlib.shapes import conv_output_size
-from cnnlib.widgets._display import choice_buttons, control_row, with_fallback
+from cnnlib.widgets._display import (
+    choice_buttons,
+    control_row,
+    picture_text,
+    set_picture_text,
+    with_fallback,
+)
 
 E1_IMAGE = [
     [1, 0, 1, 0, 1],
@@ -100,12 +106,13 @@ class ConvExplorer(widgets.VBox):
         )
         self.summary = widgets.HTML()
         self.picture = widgets.Image(format="png")
+        self.picture_text = picture_text()  # what the picture shows, for screen readers
         controls = control_row(
             widgets.VBox([self.input_choice, self.kernel_choice]),
             widgets.VBox([self.padding, self.stride]),
             widgets.VBox([self.position, widgets.HBox([self.play_button, self.play])]),
         )
-        super().__init__([controls, self.summary, self.picture])
+        super().__init__([controls, self.summary, self.picture, self.picture_text])
         for control in (self.input_choice, self.kernel_choice, self.padding, self.stride):
             control.observe(self._reset, names="value")
         self.position.observe(self._draw, names="value")
@@ -135,7 +142,7 @@ class ConvExplorer(widgets.VBox):
         except ValueError as exc:  # a kernel larger than the padded input
             self.summary.value = f"<b>No output:</b> {html.escape(str(exc))}"
             self.picture.value = b""
-            self.picture.tooltip = "no picture: " + str(exc)
+            set_picture_text(self.picture_text, "no picture: " + str(exc))
             self.play.max = self.position.max = 0
             return
         last = h_out * w_out - 1
@@ -165,7 +172,7 @@ class ConvExplorer(widgets.VBox):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=80)
         self.picture.value = buffer.getvalue()
-        self.picture.tooltip = description(fig)  # its alt text in the book
+        set_picture_text(self.picture_text, description(fig))
 
 
 def conv_explorer(image=None, kernel=None, *, padding=0, stride=1, seed=0) -> ConvExplorer:

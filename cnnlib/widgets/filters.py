@@ -14,7 +14,7 @@ from cnnlib.ops import conv2d
 from cnnlib.plotting.compact import compact_png
 from cnnlib.plotting.describe import description
 from cnnlib.plotting.images import format_number, show_filter_result, show_image
-from cnnlib.widgets._display import control_row, with_fallback
+from cnnlib.widgets._display import control_row, picture_text, set_picture_text, with_fallback
 
 CUSTOM = "custom"
 
@@ -95,7 +95,11 @@ class KernelEditor:
         )
         self.total = widgets.HTML()
         self.picture = widgets.Image(format="png")
-        self.widget = control_row(widgets.VBox([self.dropdown, grid, self.total]), self.picture)
+        self.picture_text = picture_text()  # what the picture shows, for screen readers
+        self.widget = control_row(
+            widgets.VBox([self.dropdown, grid, self.total]),
+            widgets.VBox([self.picture, self.picture_text]),
+        )
         self.widget.layout.align_items = "center"
         self.dropdown.observe(self._on_preset, names="value")
         for cell in self.cells:
@@ -154,7 +158,7 @@ class KernelEditor:
             self.result, kernel, ax=right, image_range=self.image_range, title="filtered"
         )
         self.picture.value = compact_png(fig)
-        self.picture.tooltip = description(fig)  # its alt text in the book
+        set_picture_text(self.picture_text, description(fig))
         plt.close(fig)
 
     def _repr_mimebundle_(self, **kwargs):

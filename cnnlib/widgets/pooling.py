@@ -22,7 +22,13 @@ from cnnlib.ops import conv2d
 from cnnlib.plotting.describe import description
 from cnnlib.plotting.pooling import draw_pooling
 from cnnlib.shapes import conv_output_size
-from cnnlib.widgets._display import choice_buttons, control_row, with_fallback
+from cnnlib.widgets._display import (
+    choice_buttons,
+    control_row,
+    picture_text,
+    set_picture_text,
+    with_fallback,
+)
 
 E36_IMAGE = [
     [0, 0, 0, 0, 0, 0, 0],
@@ -78,11 +84,12 @@ class PoolingExplorer(widgets.VBox):
         )
         self.summary = widgets.HTML()
         self.picture = widgets.Image(format="png")
+        self.picture_text = picture_text()  # what the picture shows, for screen readers
         controls = control_row(
             widgets.VBox([self.input_choice, self.mode]),
             widgets.VBox([self.pool_size, self.stride, self.keep_partial]),
         )
-        super().__init__([controls, self.summary, self.picture])
+        super().__init__([controls, self.summary, self.picture, self.picture_text])
         for control in (
             self.input_choice,
             self.pool_size,
@@ -109,7 +116,7 @@ class PoolingExplorer(widgets.VBox):
         except ValueError as exc:  # a window larger than the input
             self.summary.value = f"<b>No output:</b> {html.escape(str(exc))}"
             self.picture.value = b""
-            self.picture.tooltip = "no picture: " + str(exc)
+            set_picture_text(self.picture_text, "no picture: " + str(exc))
             return
         left, right = ("⌈", "⌉") if partial else ("⌊", "⌋")
 
@@ -128,7 +135,7 @@ class PoolingExplorer(widgets.VBox):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=72)
         self.picture.value = buffer.getvalue()
-        self.picture.tooltip = description(fig)  # its alt text in the book
+        set_picture_text(self.picture_text, description(fig))
 
 
 def pooling_explorer(x=None, *, pool_size=2, stride=2, mode="max", keep_partial=False, seed=0):
