@@ -197,7 +197,8 @@ LAYOUT_JS = """
   const article = document.querySelector('article.bd-article') || document.querySelector('main');
   const right = article.getBoundingClientRect().right;
   const blocks = [...article.querySelectorAll(
-    'pre, div.cell_output > div, div.cell_output table, .widget-subarea, .jupyter-widgets, table')];
+    'pre, div.cell_output > div, div.cell_output table, table, .widget-subarea, .jupyter-widgets, '
+    + '.widget-readout, .widget-label, .widget-dropdown select, .widget-toggle-button')];
   const wide = blocks
     .filter(e => e.offsetParent !== null)
     .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > right + 1)
