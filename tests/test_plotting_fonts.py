@@ -310,3 +310,21 @@ def test_every_figure_of_the_library_has_a_case():
     drawn = set(re.findall(r"\bP\.(\w+)\(", inspect.getsource(inspect.getmodule(_volume))))
     missing = set(P.__all__) - NOT_FIGURES - drawn
     assert not missing, f"no case draws {sorted(missing)}"
+
+
+def test_chapters_draw_at_the_page_dpi_and_ask_for_no_smaller_font():
+    """The chapters' own figures: drawn at the book's dpi, no font size under 9 pt."""
+    import json
+    from pathlib import Path
+
+    from cnnlib.plotting.page import DPI, MIN_FONT_PT
+
+    chapters = Path(__file__).resolve().parents[1] / "chapters"
+    for path in sorted(chapters.glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        stored = any("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+        if stored:
+            assert f'plt.rcParams["figure.dpi"] = {DPI}' in code, path.name
+        sizes = [float(s) for s in re.findall(r"fontsize=(\d+(?:\.\d+)?)\b", code)]
+        assert all(size >= MIN_FONT_PT for size in sizes), (path.name, sizes)
