@@ -322,6 +322,13 @@ def output_of(page, source_start: str):
     return cell.first.locator(".jp-OutputArea")
 
 
+# An explorer's HTML widgets: its readout (the sentence about the current
+# step) and, after its picture, the out-of-sight words that describe the
+# picture for screen readers (cnnlib.widgets._display.picture_text).
+PICTURE_TEXT = ".cnnlib-picture-text .widget-html-content"
+READOUT = ".widget-html:not(.cnnlib-picture-text) .widget-html-content"
+
+
 # The boxes of a rendered widget's controls: labels, dropdowns, sliders and
 # their readouts, buttons. Reported: pairs of controls whose boxes overlap
 # (neither inside the other), and controls cut off, by an ancestor that hides

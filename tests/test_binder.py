@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 
 from tests.jupyterlab import (
+    PICTURE_TEXT,
+    READOUT,
     ROOT,
     SCREENSHOTS,
     browser_context,
@@ -159,9 +161,11 @@ def test_a_chapter_runs_in_jupyterlab_and_its_explorer_responds(chromium, binder
         explorer = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-hslider"))
         expect(explorer).to_have_count(1, timeout=WIDGET_TIMEOUT_MS)
         position = explorer.locator(".widget-hslider").filter(has_text="position")
-        summary = explorer.locator(".widget-html-content")
+        summary = explorer.locator(READOUT)
         picture = explorer.locator("img")
+        words = explorer.locator(PICTURE_TEXT)  # what the picture shows, for screen readers
         expect(summary).to_contain_text("Position 1 of 9", timeout=WIDGET_TIMEOUT_MS)
+        expect(words).to_contain_text("(row 0, column 0)", timeout=WIDGET_TIMEOUT_MS)
         before = picture.get_attribute("src")
 
         position.locator(".noUi-handle").focus()
@@ -170,6 +174,7 @@ def test_a_chapter_runs_in_jupyterlab_and_its_explorer_responds(chromium, binder
         expect(readout).to_have_text("1", timeout=WIDGET_TIMEOUT_MS)
         expect(summary).to_contain_text("Position 2 of 9: row 0", timeout=WIDGET_TIMEOUT_MS)
         expect(picture).not_to_have_attribute("src", before or "", timeout=WIDGET_TIMEOUT_MS)
+        expect(words).to_contain_text("(row 0, column 1)", timeout=WIDGET_TIMEOUT_MS)
         timings["slider answered"] = time.monotonic() - start
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         explorer.scroll_into_view_if_needed()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.jupyterlab import (
+    READOUT,
     browser_context,
     clean_environment,
     control_boxes,
@@ -67,7 +68,7 @@ def test_explorer_and_animation_before_and_after_run_all(chromium, tmp_path):
             images = shown_images(output)
             assert images and all(i["loaded"] and i["width"] > 100 for i in images), images
         run_all_cells(page, RUN_TIMEOUT_S, repo / CHAPTER)
-        expect(explorer.locator(".widget-html-content")).to_contain_text("Position 1 of 9")
+        expect(explorer.locator(READOUT)).to_contain_text("Position 1 of 9")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             time.sleep(1)  # JupyterLab lays the panels out again
