@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from cnnlib.widgets._display import PICTURE_TEXT_CLASS
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_NAMES = {".git", ".venv", "_build", "__pycache__", ".ipynb_checkpoints", ".hypothesis"}
 SKIP_NAMES |= {".pytest_cache", ".ruff_cache"}
@@ -325,8 +327,8 @@ def output_of(page, source_start: str):
 # An explorer's HTML widgets: its readout (the sentence about the current
 # step) and, after its picture, the out-of-sight words that describe the
 # picture for screen readers (cnnlib.widgets._display.picture_text).
-PICTURE_TEXT = ".cnnlib-picture-text .widget-html-content"
-READOUT = ".widget-html:not(.cnnlib-picture-text) .widget-html-content"
+PICTURE_TEXT = f".{PICTURE_TEXT_CLASS} .widget-html-content"
+READOUT = f".widget-html:not(.{PICTURE_TEXT_CLASS}) .widget-html-content"
 
 
 # The boxes of a rendered widget's controls: labels, dropdowns, sliders and
